@@ -1,0 +1,24 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class HospitalAwareBackend(ModelBackend):
+    """Refuses inactive users and every user of an inactive hospital.
+
+    `get_user` runs on every request of a logged-in session, so deactivating a
+    user or a hospital ends their existing sessions at once. Changing a password
+    ends them through Django's session auth hash.
+    """
+
+    def user_can_authenticate(self, user) -> bool:
+        if not super().user_can_authenticate(user):
+            return False
+        hospital = user.hospital
+        return hospital is None or hospital.is_active
+
+    def get_user(self, user_id):
+        try:
+            user = get_user_model()._default_manager.select_related("hospital").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -1,0 +1,64 @@
+from typing import Any
+
+from django.db import models, transaction
+
+from apps.audit.context import get_client_ip
+from apps.audit.models import AuditEvent
+
+
+def record_event(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    hospital: Any = None,
+    summary: str = "",
+    changes: dict | None = None,
+    username: str | None = None,
+) -> AuditEvent:
+    """Append one audit event. Call it inside the service's transaction, after the change.
+
+    `hospital` defaults to the target's hospital, then the actor's (pass it for a
+    Hospital target). `username`
+    records who tried when there is no actor (a failed login). `changes` must
+    never hold a password.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must run inside the transaction of the change it records.")
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if hospital is None:
+        hospital_id = getattr(target, "hospital_id", None) or getattr(actor_obj, "hospital_id", None)
+    else:
+        hospital_id = hospital.pk
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        actor_username=actor_obj.username if actor_obj else (username or "")[:150],
+        actor_role=actor_obj.role if actor_obj else "",
+        hospital_id=hospital_id,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        summary=summary[:300],
+        changes=changes or {},
+        ip_address=get_client_ip(),
+    )
+
+
+def diff(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the named fields whose value changed (values as JSON-safe text)."""
+    changed = {}
+    for field in fields:
+        after = getattr(instance, field)
+        if before.get(field) != after:
+            changed[field] = [_jsonable(before.get(field)), _jsonable(after)]
+    return changed
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {field: getattr(instance, field) for field in fields}
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,43 @@
+"""Enumerations shared by several apps."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SUPER_ADMIN = "SUPER_ADMIN", "Super admin"
+    HOSPITAL_ADMIN = "HOSPITAL_ADMIN", "Hospital admin"
+    RECEPTIONIST = "RECEPTIONIST", "Receptionist"
+    DOCTOR = "DOCTOR", "Doctor"
+    MEDICAL_STAFF = "MEDICAL_STAFF", "Medical staff"
+
+
+# Roles whose number of active users a hospital limits, and the Hospital field holding the limit.
+STAFF_LIMIT_FIELDS = {
+    Role.DOCTOR: "max_doctors",
+    Role.RECEPTIONIST: "max_receptionists",
+    Role.MEDICAL_STAFF: "max_medical_staff",
+}
+
+# Roles a hospital admin may create; a super admin creates hospital admins.
+HOSPITAL_STAFF_ROLES = (Role.DOCTOR, Role.RECEPTIONIST, Role.MEDICAL_STAFF)
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    OTHER = "O", "Other"
+
+
+class SessionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    COMPLETED = "completed", "Completed"
+
+
+class ItemStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    STOPPED = "stopped", "Stopped"
+
+
+DEFAULT_TIME_ZONE = "Asia/Kolkata"
+MRN_PREFIX = "P-"
+MRN_DIGITS = 6

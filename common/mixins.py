@@ -1,0 +1,48 @@
+"""Web view mixins: role checks and the one place domain errors become messages/pages."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from common.exceptions import DomainError, NotFound, PermissionDenied
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Refuses (403) a logged-in user whose role fails `role_check` (a `common.permissions` function)."""
+
+    role_check: Callable[[Any], bool]
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not type(self).role_check(request.user):
+            raise DjangoPermissionDenied("You do not have permission to open this page.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DomainErrorMixin:
+    """Turns a DomainError raised by a service or selector into a 404/403 page or a message.
+
+    NotFound and PermissionDenied become Django's 404/403 (styled templates); any
+    other domain error is shown as an error message and the view's
+    `domain_error_response` decides what to render (by default: redirect back).
+    """
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except NotFound:
+            raise Http404() from None
+        except PermissionDenied as error:
+            raise DjangoPermissionDenied(error.message) from None
+        except DomainError as error:
+            messages.error(request, error.message)
+            return self.domain_error_response(request, error)
+
+    def domain_error_response(self, request: HttpRequest, error: DomainError) -> HttpResponse:
+        return redirect(request.headers.get("Referer") or "accounts:home")

@@ -1,0 +1,17 @@
+"""Abstract bases for the domain's tables."""
+
+from django.db import models
+
+
+class HospitalScopedModel(models.Model):
+    """Every table of hospital data carries its hospital directly (SPEC §2 "Tenancy").
+
+    Tenant scoping is then one indexed filter, composite indexes can lead with the
+    hospital, and the schema can later be distributed by hospital.
+    """
+
+    hospital = models.ForeignKey("hospitals.Hospital", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=False)
+
+    class Meta:
+        abstract = True

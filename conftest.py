@@ -1,0 +1,64 @@
+"""Fixtures shared by every app's tests: one hospital per tenant, one user per role."""
+
+import pytest
+from django.db import connection
+
+from apps.accounts.tests.factories import UserFactory
+from apps.hospitals.tests.factories import HospitalFactory
+from common.constants import Role
+
+
+@pytest.fixture
+def hospital(db):
+    return HospitalFactory(name="City Clinic")
+
+
+@pytest.fixture
+def other_hospital(db):
+    """A second tenant: its objects must never be visible to users of `hospital`."""
+    return HospitalFactory(name="Other Hospital")
+
+
+@pytest.fixture
+def super_admin(db):
+    return UserFactory(role=Role.SUPER_ADMIN, hospital=None, username="root")
+
+
+@pytest.fixture
+def hospital_admin(hospital):
+    return UserFactory(role=Role.HOSPITAL_ADMIN, hospital=hospital, username="admin")
+
+
+@pytest.fixture
+def receptionist(hospital):
+    return UserFactory(role=Role.RECEPTIONIST, hospital=hospital, username="desk")
+
+
+@pytest.fixture
+def doctor(hospital):
+    return UserFactory(role=Role.DOCTOR, hospital=hospital, username="doc", first_name="Asha", last_name="Rao")
+
+
+@pytest.fixture
+def other_doctor(hospital):
+    return UserFactory(role=Role.DOCTOR, hospital=hospital, username="doc2")
+
+
+@pytest.fixture
+def medical_staff(hospital):
+    return UserFactory(role=Role.MEDICAL_STAFF, hospital=hospital, username="pharma")
+
+
+@pytest.fixture
+def on_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Concurrency tests need PostgreSQL row locks; on SQLite they are skipped, saying why."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL): SQLite has no row locks to prove")
+    for item in items:
+        if "concurrency" in item.keywords:
+            item.add_marker(skip)
