@@ -5,6 +5,8 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403 (settings modules extend the base namespace)
 from .base import env
 
+ENVIRONMENT = "production"
+
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])

@@ -2,6 +2,8 @@
 
 from .base import *  # noqa: F403 (settings modules extend the base namespace)
 
+ENVIRONMENT = "test"
+
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 (test-only key)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
