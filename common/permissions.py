@@ -11,7 +11,6 @@ Web views and DRF permission classes call these functions; services call
 `require(...)` with them so the rule also holds for any other caller.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from common.constants import HOSPITAL_STAFF_ROLES, Role
@@ -148,6 +147,3 @@ def can_print(user: Any, record: Any) -> bool:
 
 def can_dispense(user: Any, record: Any) -> bool:
     return has_role(user, Role.MEDICAL_STAFF)
-
-
-RoleCheck = Callable[[Any], bool]

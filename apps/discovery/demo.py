@@ -52,13 +52,43 @@ DEMO_ACCOUNTS = [
 
 # name, age, gender, phone (the Patil family shares one), vitals
 DEMO_PATIENTS = [
-    ("Ramesh Patil", 52, Gender.MALE, "9876500001", {"height_cm": "168", "weight_kg": "74", "blood_pressure": "138/88", "pulse_rate": "78", "temperature_c": "37.1"}),
-    ("Sunita Patil", 47, Gender.FEMALE, "9876500001", {"height_cm": "155", "weight_kg": "61", "blood_pressure": "122/80", "pulse_rate": "74"}),
-    ("Aarav Patil", 9, Gender.MALE, "+91 98765 00001", {"height_cm": "132", "weight_kg": "27", "temperature_c": "38.4"}),
+    (
+        "Ramesh Patil",
+        52,
+        Gender.MALE,
+        "9876500001",
+        {
+            "height_cm": "168",
+            "weight_kg": "74",
+            "blood_pressure": "138/88",
+            "pulse_rate": "78",
+            "temperature_c": "37.1",
+        },
+    ),
+    (
+        "Sunita Patil",
+        47,
+        Gender.FEMALE,
+        "9876500001",
+        {"height_cm": "155", "weight_kg": "61", "blood_pressure": "122/80", "pulse_rate": "74"},
+    ),
+    (
+        "Aarav Patil",
+        9,
+        Gender.MALE,
+        "+91 98765 00001",
+        {"height_cm": "132", "weight_kg": "27", "temperature_c": "38.4"},
+    ),
     ("Fatima Sheikh", 34, Gender.FEMALE, "9123400002", {"blood_pressure": "110/72", "pulse_rate": "80"}),
-    ("John D'Souza", 66, Gender.MALE, "9988700003", {"height_cm": "172", "weight_kg": "81", "blood_pressure": "150/94"}),
+    (
+        "John D'Souza",
+        66,
+        Gender.MALE,
+        "9988700003",
+        {"height_cm": "172", "weight_kg": "81", "blood_pressure": "150/94"},
+    ),
     ("Lakshmi Iyer", 29, Gender.FEMALE, "", {}),
-]  # fmt: skip
+]
 
 
 def demo_exists() -> bool:

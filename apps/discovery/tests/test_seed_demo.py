@@ -35,14 +35,10 @@ def test_seed_demo_prints_every_account(db, capsys):
 
 
 def test_seed_demo_twice_changes_nothing(seeded):
-    counts = (User.objects.count(), Patient.objects.count(), ConsultationSession.objects.count(), AuditEvent.objects.count())
+    models = (User, Patient, ConsultationSession, AuditEvent)
+    before = [model.objects.count() for model in models]
     call_command("seed_demo")
-    assert counts == (
-        User.objects.count(),
-        Patient.objects.count(),
-        ConsultationSession.objects.count(),
-        AuditEvent.objects.count(),
-    )
+    assert [model.objects.count() for model in models] == before
 
 
 def test_seed_demo_builds_visits_at_every_stage(seeded):
