@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from common.exceptions import DomainError, NotFound, PermissionDenied
 
@@ -45,4 +46,7 @@ class DomainErrorMixin:
             return self.domain_error_response(request, error)
 
     def domain_error_response(self, request: HttpRequest, error: DomainError) -> HttpResponse:
-        return redirect(request.headers.get("Referer") or "accounts:home")
+        referer = request.headers.get("Referer", "")
+        if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+            return redirect(referer)
+        return redirect("accounts:home")
