@@ -128,6 +128,10 @@ can_complete_session = can_open_session
 can_edit_prescription_in_session = can_open_session
 
 
+def can_prescribe_for_visit(user: Any, visit: Any) -> bool:
+    return has_role(user, Role.DOCTOR) and visit.doctor_id == user.pk
+
+
 def can_read_prescription(user: Any, prescription: Any) -> bool:
     if has_role(user, Role.MEDICAL_STAFF):
         return True

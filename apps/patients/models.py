@@ -21,9 +21,7 @@ class Patient(HospitalScopedModel):
     phone_number = models.CharField(max_length=10, blank=True, validators=[phone_validator])
     address = models.TextField(blank=True, max_length=500)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["hospital_id", "mrn_number"]

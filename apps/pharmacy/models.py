@@ -21,9 +21,7 @@ class DispenseRecord(HospitalScopedModel):
     print_count = models.PositiveIntegerField(default=0)
     is_dispensed = models.BooleanField(default=False)
     dispensed_at = models.DateTimeField(null=True, blank=True)
-    dispensed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    dispensed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -42,7 +40,9 @@ class DispenseRecord(HospitalScopedModel):
         ]
         indexes = [
             # Pharmacy lists: pending / printed / dispensed, oldest first.
-            models.Index(fields=["hospital", "is_dispensed", "is_printed", "created_at"], name="dispense_hosp_status_idx"),
+            models.Index(
+                fields=["hospital", "is_dispensed", "is_printed", "created_at"], name="dispense_hosp_status_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -33,9 +33,7 @@ class Visit(HospitalScopedModel):
     is_active = models.BooleanField(default=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    closed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    closed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -17,9 +17,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
     hospital = factory.SubFactory(HospitalFactory)
     patient = factory.SubFactory(PatientFactory, hospital=factory.SelfAttribute("..hospital"))
     doctor = factory.SubFactory(UserFactory, role=Role.DOCTOR, hospital=factory.SelfAttribute("..hospital"))
-    created_by = factory.SubFactory(
-        UserFactory, role=Role.RECEPTIONIST, hospital=factory.SelfAttribute("..hospital")
-    )
+    created_by = factory.SubFactory(UserFactory, role=Role.RECEPTIONIST, hospital=factory.SelfAttribute("..hospital"))
     validity_days = 7
     visit_date = factory.LazyAttribute(lambda o: o.hospital.local_date())
 

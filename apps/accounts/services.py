@@ -1,0 +1,243 @@
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from apps.accounts.models import User
+from apps.audit.services import diff, record_event, snapshot
+from apps.hospitals.models import Hospital
+from common.constants import STAFF_LIMIT_FIELDS, Role
+from common.exceptions import Conflict, Invalid, NotFound
+from common.permissions import can_create_user_with_role, can_manage_user, has_role, require
+
+DUPLICATE_USERNAME = "A user with that username already exists."
+DETAIL_FIELDS = ["username", "first_name", "last_name", "email"]
+
+
+def can_create_staff(hospital: Hospital, role: str) -> bool:
+    """True while the hospital has fewer ACTIVE users of `role` than its limit (0 = none allowed).
+
+    Hospital admins are not limited. Callers that act on the answer must hold the
+    hospital's row lock (see `_ensure_below_limit`); this read alone can race.
+    """
+    limit_field = STAFF_LIMIT_FIELDS.get(role)
+    if limit_field is None:
+        return True
+    active = User.objects.filter(hospital=hospital, role=role, is_active=True).count()
+    return active < getattr(hospital, limit_field)
+
+
+def limit_message(hospital: Hospital, role: str) -> str:
+    limit = getattr(hospital, STAFF_LIMIT_FIELDS[role])
+    noun = Role(role).label.lower()
+    if limit == 0:
+        return f"This hospital may not have any active {noun} accounts."
+    plural = noun if limit == 1 else ("medical staff" if role == Role.MEDICAL_STAFF else f"{noun}s")
+    return f"This hospital may have at most {limit} active {plural}."
+
+
+def _ensure_below_limit(hospital: Hospital, role: str) -> Hospital:
+    """Lock the hospital row, then count: two simultaneous requests can never pass the limit together."""
+    locked = Hospital.objects.select_for_update().get(pk=hospital.pk)
+    if not can_create_staff(locked, role):
+        raise Conflict(limit_message(locked, role))
+    return locked
+
+
+def _clean_username(username: str, *, exclude_pk=None) -> str:
+    username = (username or "").strip()
+    if not username:
+        raise Invalid.on_field("username", "Enter a username.")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as error:
+        raise Invalid.on_field("username", error.messages[0]) from None
+    if len(username) > 150:
+        raise Invalid.on_field("username", "Use at most 150 characters.")
+    if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists():
+        raise Invalid.on_field("username", DUPLICATE_USERNAME)
+    return username
+
+
+def _validate_password(password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password or "", user)
+    except ValidationError as error:
+        raise Invalid(error.messages[0], errors={"password": list(error.messages)}) from None
+
+
+def _save_user(user: User, **save_kwargs) -> None:
+    try:
+        with transaction.atomic():
+            user.save(**save_kwargs)
+    except IntegrityError:  # a simultaneous request took the same username
+        raise Invalid.on_field("username", DUPLICATE_USERNAME) from None
+
+
+def _ensure_manageable(by: User, user: User) -> None:
+    """Another hospital's user does not exist for a hospital admin; a role out of reach is forbidden."""
+    if has_role(by, Role.HOSPITAL_ADMIN) and user.hospital_id != by.hospital_id:
+        raise NotFound()
+    require(can_manage_user(by, user))
+
+
+def create_staff_user(
+    *,
+    by: User,
+    hospital: Hospital,
+    role: str,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    """Create a staff account: super admins create hospital admins, hospital admins their own staff.
+
+    Refuses: a role the actor may not create (PermissionDenied); another hospital
+    for a hospital admin (NotFound); a taken username (case-insensitive), a weak
+    password or invalid fields (Invalid); a full staff limit (Conflict, e.g.
+    "This hospital may have at most 3 active doctors."). Audit: user.create.
+    """
+    require(can_create_user_with_role(by, role), "You may not create accounts with this role.")
+    if has_role(by, Role.HOSPITAL_ADMIN) and hospital.pk != by.hospital_id:
+        raise NotFound()
+    with transaction.atomic():
+        hospital = _ensure_below_limit(hospital, role)
+        user = User(
+            username=_clean_username(username),
+            role=role,
+            hospital=hospital,
+            first_name=(first_name or "").strip()[:150],
+            last_name=(last_name or "").strip()[:150],
+            email=(email or "").strip(),
+        )
+        _validate_password(password, user)
+        user.set_password(password)
+        try:
+            user.full_clean(exclude=["password", "username"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise Invalid.from_validation_error(error) from None
+        _save_user(user)
+        record_event(
+            actor=by,
+            action="user.create",
+            target=user,
+            hospital=hospital,
+            summary=f"Created {Role(role).label.lower()} {user.username}",
+            changes={
+                "username": user.username,
+                "role": role,
+                "first_name": user.first_name,
+                "last_name": user.last_name,
+            },
+        )
+        return user
+
+
+def set_staff_status(*, by: User, user: User, is_active: bool) -> User:
+    """Activate or deactivate a staff account.
+
+    Deactivation ends the user's sessions at once (the auth backend refuses
+    inactive users on every request). Re-activation counts against the limit.
+    Refuses: a user out of the actor's reach (NotFound / PermissionDenied);
+    deactivating oneself (Conflict); re-activation beyond the limit (Conflict).
+    Audit: user.activate / user.deactivate.
+    """
+    _ensure_manageable(by, user)
+    if user.pk == by.pk:
+        raise Conflict("You cannot change the status of your own account.")
+    with transaction.atomic():
+        if is_active:
+            _ensure_below_limit(user.hospital, user.role)
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_active == is_active:
+            return user
+        user.is_active = is_active
+        user.save(update_fields=["is_active"])
+        record_event(
+            actor=by,
+            action="user.activate" if is_active else "user.deactivate",
+            target=user,
+            hospital=user.hospital,
+            summary=f"{'Activated' if is_active else 'Deactivated'} {user.username}",
+            changes={"is_active": [not is_active, is_active]},
+        )
+        return user
+
+
+def update_staff_details(
+    *,
+    by: User,
+    user: User,
+    username: str | None = None,
+    password: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+) -> User:
+    """Change a staff member's username, name, e-mail or password.
+
+    A new password ends every session of that user (Django's session hash).
+    Refuses: a user out of the actor's reach (NotFound / PermissionDenied); a taken
+    username or a weak password (Invalid). Audit: user.update, or
+    user.password_change when only the password changed; the password itself is
+    never recorded.
+    """
+    _ensure_manageable(by, user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        before = snapshot(user, DETAIL_FIELDS)
+        if username is not None:
+            user.username = _clean_username(username, exclude_pk=user.pk)
+        for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+            if value is not None:
+                setattr(user, field, value.strip())
+        try:
+            user.full_clean(exclude=["password", "username"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise Invalid.from_validation_error(error) from None
+        changes = diff(user, before, DETAIL_FIELDS)
+        fields = list(changes)
+        if password:
+            _validate_password(password, user)
+            user.set_password(password)
+            fields.append("password")
+        if not fields:
+            return user
+        _save_user(user, update_fields=fields)
+        only_password = fields == ["password"]
+        record_event(
+            actor=by,
+            action="user.password_change" if only_password else "user.update",
+            target=user,
+            hospital=user.hospital,
+            summary=f"{'Changed the password of' if only_password else 'Updated'} {user.username}",
+            changes=changes | ({"password": "changed"} if password else {}),
+        )
+        return user
+
+
+def record_login(*, user: User) -> None:
+    """Audit: auth.login."""
+    with transaction.atomic():
+        record_event(actor=user, action="auth.login", target=user, summary=f"{user.username} logged in")
+
+
+def record_login_failed(*, username: str) -> None:
+    """Audit: auth.login_failed, with the username that was tried (it may not exist)."""
+    with transaction.atomic():
+        known = User.objects.filter(username__iexact=(username or "").strip()).select_related("hospital").first()
+        record_event(
+            actor=None,
+            action="auth.login_failed",
+            username=username,
+            hospital=known.hospital if known and known.hospital_id else None,
+            summary=f"Failed login for {username[:100]!r}",
+        )
+
+
+def record_logout(*, user: User) -> None:
+    """Audit: auth.logout."""
+    with transaction.atomic():
+        record_event(actor=user, action="auth.logout", target=user, summary=f"{user.username} logged out")

@@ -1,0 +1,107 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.audit.services import record_event
+from apps.pharmacy.models import DispenseRecord
+from apps.prescriptions.models import Prescription
+from apps.prescriptions.selectors import items_active_at_end_of
+from apps.visits.models import ConsultationSession
+from common.constants import SessionStatus
+from common.exceptions import Conflict
+from common.permissions import can_dispense, can_print, ensure_same_hospital, require
+
+
+def get_or_create_dispense_record(*, session: ConsultationSession, by=None) -> DispenseRecord | None:
+    """The record of a completed session whose prescription leaves at least one active item.
+
+    Returns None when there is nothing to dispense (no prescription, or no item
+    active at the session's end). Created when the session completes; safe under
+    simultaneous calls (unique per prescription and session). Refuses: an open
+    session (Conflict). Audit: dispense.create, only when created.
+    """
+    if by is not None:
+        ensure_same_hospital(by, session)
+    if session.status != SessionStatus.COMPLETED:
+        raise Conflict("This session is still open; the pharmacy sees it once the doctor completes it.")
+    with transaction.atomic():
+        existing = DispenseRecord.objects.filter(session=session).first()
+        if existing:
+            return existing
+        prescription = Prescription.objects.filter(visit_id=session.visit_id).first()
+        if prescription is None or not items_active_at_end_of(session=session).exists():
+            return None
+        try:
+            with transaction.atomic():
+                record = DispenseRecord.objects.create(
+                    hospital_id=session.hospital_id, prescription=prescription, session=session
+                )
+        except IntegrityError:  # a simultaneous call created it
+            return DispenseRecord.objects.get(session=session)
+        record_event(
+            actor=by,
+            action="dispense.create",
+            target=record,
+            summary=f"Session {session.session_number} of visit #{session.visit_id} sent to the pharmacy",
+            changes={"session": session.session_number},
+        )
+        return record
+
+
+def mark_as_printed(*, by, record: DispenseRecord) -> DispenseRecord:
+    """Record a print of the prescription. Printing may repeat; the first print's time is kept.
+
+    Refuses: another hospital's record (NotFound); anyone but medical staff
+    (PermissionDenied). Audit: dispense.print.
+    """
+    ensure_same_hospital(by, record)
+    require(can_print(by, record))
+    with transaction.atomic():
+        record = DispenseRecord.objects.select_for_update().get(pk=record.pk)
+        if not record.is_printed:
+            record.is_printed = True
+            record.printed_at = timezone.now()
+        record.print_count += 1
+        record.save(update_fields=["is_printed", "printed_at", "print_count"])
+        record_event(
+            actor=by,
+            action="dispense.print",
+            target=record,
+            summary=f"Printed the prescription of dispense record #{record.pk} (print {record.print_count})",
+            changes={"print_count": record.print_count},
+        )
+        return record
+
+
+def mark_as_dispensed(*, by, record: DispenseRecord) -> DispenseRecord:
+    """Hand the medicines over. Exactly once, also when two pharmacists click at the same moment:
+    the row is locked and re-read, so the second sees the first's dispense.
+
+    Refuses: another hospital's record (NotFound); anyone but medical staff
+    (PermissionDenied); a record not yet printed, already dispensed, of a session
+    not completed, or with no active item (Conflict). Audit: dispense.dispense.
+    """
+    ensure_same_hospital(by, record)
+    require(can_dispense(by, record))
+    with transaction.atomic():
+        record = DispenseRecord.objects.select_for_update().select_related("session", "dispensed_by").get(pk=record.pk)
+        if record.is_dispensed:
+            when = timezone.localtime(record.dispensed_at).strftime("%d %b %Y %H:%M")
+            raise Conflict(f"Already dispensed by {record.dispensed_by.username} at {when}.")
+        if record.session.status != SessionStatus.COMPLETED:
+            raise Conflict("The consultation is not completed yet.")
+        if not record.is_printed:
+            raise Conflict("Print the prescription before dispensing it.")
+        if not items_active_at_end_of(session=record.session).exists():
+            raise Conflict("This prescription has no active medicine to dispense.")
+        record.is_dispensed = True
+        record.dispensed_at = timezone.now()
+        record.dispensed_by = by
+        record.save(update_fields=["is_dispensed", "dispensed_at", "dispensed_by"])
+        record_event(
+            actor=by,
+            action="dispense.dispense",
+            target=record,
+            summary=f"Dispensed the prescription of dispense record #{record.pk}",
+            changes={"is_dispensed": [False, True]},
+        )
+        return record

@@ -1,0 +1,56 @@
+from django.db.models import Prefetch, Q, QuerySet
+
+from apps.prescriptions.models import Prescription, PrescriptionItem
+from common.constants import ItemStatus
+from common.exceptions import NotFound
+
+
+def _items_in_order() -> QuerySet[PrescriptionItem]:
+    return PrescriptionItem.objects.select_related("session", "stopped_in_session").order_by("created_at", "id")
+
+
+def prescription_get(*, hospital, prescription_id) -> Prescription:
+    """One prescription of `hospital` with its visit, patient, doctor, vitals and every item."""
+    try:
+        return (
+            Prescription.objects.filter(hospital=hospital)
+            .select_related("hospital", "visit", "visit__patient", "visit__doctor", "visit__vitals")
+            .prefetch_related(Prefetch("items", queryset=_items_in_order()))
+            .get(pk=int(prescription_id))
+        )
+    except (Prescription.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def prescription_for_visit(*, hospital, visit) -> Prescription | None:
+    return (
+        Prescription.objects.filter(hospital=hospital, visit=visit)
+        .prefetch_related(Prefetch("items", queryset=_items_in_order()))
+        .first()
+    )
+
+
+def get_active_items(*, prescription: Prescription) -> QuerySet[PrescriptionItem]:
+    return prescription.items.filter(status=ItemStatus.ACTIVE).order_by("created_at", "id")
+
+
+def is_active_at_end_of(item: PrescriptionItem, session_number: int) -> bool:
+    """Was the item on the prescription when session `session_number` completed?
+
+    Items are never deleted and stopping is one-way, so this is exact: added in
+    that session or before, and not stopped (or stopped only in a later session).
+    """
+    if item.session.session_number > session_number:
+        return False
+    return item.stopped_in_session is None or item.stopped_in_session.session_number > session_number
+
+
+def items_active_at_end_of(*, session) -> QuerySet[PrescriptionItem]:
+    """The items a dispense record of `session` covers (the database form of `is_active_at_end_of`)."""
+    number = session.session_number
+    return (
+        _items_in_order()
+        .filter(hospital_id=session.hospital_id, prescription__visit_id=session.visit_id)
+        .filter(session__session_number__lte=number)
+        .filter(Q(stopped_in_session__isnull=True) | Q(stopped_in_session__session_number__gt=number))
+    )

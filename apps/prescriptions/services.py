@@ -1,0 +1,149 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.audit.services import record_event
+from apps.prescriptions.models import Prescription, PrescriptionItem
+from apps.visits.models import ConsultationSession, Visit
+from common.constants import ItemStatus, SessionStatus
+from common.exceptions import Conflict, Invalid, NotFound
+from common.permissions import (
+    can_edit_prescription_in_session,
+    can_prescribe_for_visit,
+    ensure_same_hospital,
+    require,
+)
+from common.validation import clean_text, full_clean_or_raise
+
+ITEM_TEXT_FIELDS = ("medicine_name", "dosage", "frequency", "duration", "instructions")
+
+
+def get_or_create_prescription(*, by, visit: Visit) -> Prescription:
+    """The visit's one prescription, created the first time its doctor opens a session.
+
+    Safe under simultaneous first opens: the one-to-one constraint lets exactly one
+    insert win, the other reads it. Refuses: another hospital's visit (NotFound);
+    anyone but the visit's doctor (PermissionDenied). Audit: prescription.create, only
+    when created.
+    """
+    ensure_same_hospital(by, visit)
+    require(can_prescribe_for_visit(by, visit))
+    with transaction.atomic():
+        existing = Prescription.objects.filter(visit=visit).first()
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                prescription = Prescription.objects.create(hospital_id=visit.hospital_id, visit=visit)
+        except IntegrityError:  # the other first open won
+            return Prescription.objects.get(visit=visit)
+        record_event(
+            actor=by,
+            action="prescription.create",
+            target=prescription,
+            summary=f"Started the prescription of visit #{visit.pk}",
+            changes={"visit": visit.pk},
+        )
+        return prescription
+
+
+def _lock_open_session(*, by, session: ConsultationSession) -> ConsultationSession:
+    """Only the session's doctor changes items, and only while it is open (row locked until commit)."""
+    ensure_same_hospital(by, session)
+    require(can_edit_prescription_in_session(by, session), "Only this session's doctor can change its prescription.")
+    session = ConsultationSession.objects.select_for_update().select_related("visit").get(pk=session.pk)
+    if session.status != SessionStatus.OPEN:
+        raise Conflict("This session is completed; items can only be changed in an open session.")
+    return session
+
+
+def _duplicate_message(name: str) -> str:
+    return f"{name} is already on this prescription; stop it first to change it."
+
+
+def add_prescription_item(
+    *,
+    by,
+    session: ConsultationSession,
+    medicine_name: str,
+    dosage: str,
+    frequency: str,
+    duration: str,
+    instructions: str = "",
+) -> PrescriptionItem:
+    """Add a medicine to the visit's prescription in an open session.
+
+    Refuses: another hospital's session (NotFound); anyone but the session's doctor
+    (PermissionDenied); a completed session (Conflict); missing or over-long fields
+    (Invalid); a medicine already active on the prescription, compared
+    case-insensitively (Conflict — also under a race, by the database's partial
+    unique index). Audit: prescription.item_add.
+    """
+    values = {
+        field: clean_text(value)
+        for field, value in zip(
+            ITEM_TEXT_FIELDS, (medicine_name, dosage, frequency, duration, instructions), strict=True
+        )
+    }
+    with transaction.atomic():
+        session = _lock_open_session(by=by, session=session)
+        prescription = get_or_create_prescription(by=by, visit=session.visit)
+        item = PrescriptionItem(hospital_id=session.hospital_id, prescription=prescription, session=session, **values)
+        full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
+        name = item.medicine_name
+        if prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=name).exists():
+            raise Conflict(_duplicate_message(name))
+        try:
+            with transaction.atomic():
+                item.save()
+        except IntegrityError:
+            raise Conflict(_duplicate_message(name)) from None
+        record_event(
+            actor=by,
+            action="prescription.item_add",
+            target=item,
+            summary=f"Added {name} to the prescription of visit #{session.visit_id}",
+            changes={field: getattr(item, field) for field in ITEM_TEXT_FIELDS} | {"session": session.session_number},
+        )
+        return item
+
+
+def stop_prescription_item(
+    *, by, session: ConsultationSession, item: PrescriptionItem | None = None, medicine_name: str | None = None
+) -> PrescriptionItem:
+    """Stop an active item, named by the item or by its medicine name (case-insensitive), in an open session.
+
+    Refuses: neither or both of item and medicine_name (Invalid); another hospital's
+    session, or an item of another prescription (NotFound); anyone but the session's
+    doctor (PermissionDenied); a completed session (Conflict); no active item of that
+    name (Invalid); an item already stopped (Conflict). Audit: prescription.item_stop.
+    """
+    if (item is None) == (not medicine_name):
+        raise Invalid("Name the item to stop by its id or by its medicine name, not both.")
+    with transaction.atomic():
+        session = _lock_open_session(by=by, session=session)
+        items = PrescriptionItem.objects.select_for_update().filter(
+            hospital_id=session.hospital_id, prescription__visit_id=session.visit_id
+        )
+        if item is not None:
+            item = items.filter(pk=item.pk).first()
+            if item is None:
+                raise NotFound()
+            if item.status != ItemStatus.ACTIVE:
+                raise Conflict(f"{item.medicine_name} is already stopped.")
+        else:
+            name = clean_text(medicine_name)
+            item = items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=name).first()
+            if item is None:
+                raise Invalid.on_field("medicine_name", f"No active item named {name} on this prescription.")
+        item.status = ItemStatus.STOPPED
+        item.stopped_in_session = session
+        item.stopped_at = timezone.now()
+        item.save(update_fields=["status", "stopped_in_session", "stopped_at"])
+        record_event(
+            actor=by,
+            action="prescription.item_stop",
+            target=item,
+            summary=f"Stopped {item.medicine_name} on the prescription of visit #{session.visit_id}",
+            changes={"status": [ItemStatus.ACTIVE, ItemStatus.STOPPED], "session": session.session_number},
+        )
+        return item

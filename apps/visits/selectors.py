@@ -1,0 +1,86 @@
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from apps.accounts.models import User
+from apps.visits.models import ConsultationSession, Visit
+from common.constants import Role, SessionStatus
+from common.exceptions import NotFound
+
+
+def _by_id(queryset: QuerySet, object_id):
+    try:
+        return queryset.get(pk=int(object_id))
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def visit_get(*, hospital, visit_id) -> Visit:
+    return _by_id(
+        Visit.objects.filter(hospital=hospital).select_related("hospital", "patient", "doctor", "vitals"),
+        visit_id,
+    )
+
+
+def session_get(*, hospital, session_id) -> ConsultationSession:
+    return _by_id(
+        ConsultationSession.objects.filter(hospital=hospital).select_related(
+            "hospital", "visit", "visit__patient", "visit__vitals", "visit__hospital", "doctor"
+        ),
+        session_id,
+    )
+
+
+def visits_for_patient(*, hospital, patient, exclude_visit_id=None) -> QuerySet[Visit]:
+    """The patient's visits in this hospital, newest first, with vitals, doctor and sessions."""
+    visits = (
+        Visit.objects.filter(hospital=hospital, patient=patient)
+        .select_related("doctor", "vitals")
+        .prefetch_related(Prefetch("sessions", queryset=ConsultationSession.objects.order_by("session_number")))
+        .order_by("-created_at", "-id")
+    )
+    if exclude_visit_id is not None:
+        visits = visits.exclude(pk=exclude_visit_id)
+    return visits
+
+
+def active_doctors(*, hospital) -> QuerySet[User]:
+    return User.objects.filter(hospital=hospital, role=Role.DOCTOR, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def todays_visits(*, hospital) -> QuerySet[Visit]:
+    """Visits and follow-ups of the hospital's day, each annotated with where the patient is now.
+
+    `latest_*` describe the newest session; `stage` is waiting / in_consultation /
+    completed / dispensed. Everything comes from annotations: a fixed number of
+    queries, whatever the number of visits.
+    """
+    today = hospital.local_date()
+    sessions = ConsultationSession.objects.filter(visit=OuterRef("pk"))
+    latest = sessions.order_by("-session_number")
+    return (
+        Visit.objects.filter(hospital=hospital)
+        .filter(Exists(sessions.filter(token_date=today)))
+        .select_related("patient", "doctor")
+        .annotate(
+            latest_session_id=Subquery(latest.values("pk")[:1]),
+            latest_session_number=Subquery(latest.values("session_number")[:1]),
+            latest_token=Subquery(latest.values("token_number")[:1]),
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_started_at=Subquery(latest.values("started_at")[:1]),
+        )
+        .annotate(
+            # By relation name: visits sits below pharmacy and does not import its models.
+            latest_dispensed=Exists(
+                ConsultationSession.objects.filter(pk=OuterRef("latest_session_id"), dispense_record__is_dispensed=True)
+            ),
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def visit_stage(visit: Visit) -> str:
+    """waiting / in_consultation / completed / dispensed, from todays_visits' annotations."""
+    if visit.latest_status == SessionStatus.OPEN:
+        return "in_consultation" if visit.latest_started_at else "waiting"
+    return "dispensed" if visit.latest_dispensed else "completed"
