@@ -50,3 +50,40 @@ class DomainErrorMixin:
         if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
             return redirect(referer)
         return redirect("accounts:home")
+
+
+class ServiceFormMixin(DomainErrorMixin):
+    """A FormView whose valid form is handed to one service call (`perform`).
+
+    A domain error from the service is shown on the form, keeping everything the
+    user typed: field errors next to their fields, conflicts above the form.
+    NotFound and PermissionDenied still become 404/403 pages.
+    """
+
+    success_message = ""
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form)
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as error:
+            add_domain_error(form, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message.format(result=self.result))
+        return redirect(self.get_success_url())
+
+
+def add_domain_error(form, error: DomainError) -> None:
+    """Put a service's error messages on the form fields they belong to (the rest above the form)."""
+    if not error.errors:
+        form.add_error(None, error.message)
+        return
+    for field, field_messages in error.errors.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)

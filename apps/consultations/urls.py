@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401 (routes are added as the app's pages arrive)
+from django.urls import path
+
+from apps.consultations import views
 
 app_name = "consultations"
-urlpatterns: list = []
+urlpatterns = [
+    path("queue/", views.QueueView.as_view(), name="queue"),
+    path("sessions/<int:pk>/", views.SessionView.as_view(), name="session"),
+    path("sessions/<int:pk>/items/", views.AddItemView.as_view(), name="add_item"),
+    path("sessions/<int:pk>/items/<int:item_id>/stop/", views.StopItemView.as_view(), name="stop_item"),
+    path("sessions/<int:pk>/complete/", views.CompleteView.as_view(), name="complete"),
+]

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401 (routes are added as the app's pages arrive)
+from django.urls import path
+
+from apps.hospitals import views
 
 app_name = "hospitals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.HospitalListView.as_view(), name="list"),
+    path("new/", views.HospitalCreateView.as_view(), name="create"),
+    path("<int:pk>/edit/", views.HospitalEditView.as_view(), name="edit"),
+    path("<int:pk>/status/", views.HospitalStatusView.as_view(), name="status"),
+    path("<int:pk>/admins/new/", views.HospitalAdminCreateView.as_view(), name="create_admin"),
+]

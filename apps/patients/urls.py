@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401 (routes are added as the app's pages arrive)
+from django.urls import path
+
+from apps.patients import views
 
 app_name = "patients"
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.PatientCreateView.as_view(), name="create"),
+    path("<int:pk>/edit/", views.PatientEditView.as_view(), name="edit"),
+]

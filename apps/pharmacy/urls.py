@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401 (routes are added as the app's pages arrive)
+from django.urls import path
+
+from apps.pharmacy import views
 
 app_name = "pharmacy"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.PharmacyListView.as_view(), name="list"),
+    path("records/<int:pk>/", views.RecordDetailView.as_view(), name="detail"),
+    path("records/<int:pk>/print/", views.MarkPrintedView.as_view(), name="print"),
+    path("records/<int:pk>/print-view/", views.PrintView.as_view(), name="print_view"),
+    path("records/<int:pk>/dispense/", views.DispenseView.as_view(), name="dispense"),
+]

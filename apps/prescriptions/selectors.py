@@ -22,6 +22,13 @@ def prescription_get(*, hospital, prescription_id) -> Prescription:
         raise NotFound() from None
 
 
+def item_get(*, hospital, item_id) -> PrescriptionItem:
+    try:
+        return PrescriptionItem.objects.select_related("prescription").get(hospital=hospital, pk=int(item_id))
+    except (PrescriptionItem.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
 def prescription_for_visit(*, hospital, visit) -> Prescription | None:
     return (
         Prescription.objects.filter(hospital=hospital, visit=visit)

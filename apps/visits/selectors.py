@@ -48,6 +48,10 @@ def active_doctors(*, hospital) -> QuerySet[User]:
     )
 
 
+def doctor_get(*, hospital, doctor_id) -> User:
+    return _by_id(User.objects.filter(hospital=hospital, role=Role.DOCTOR), doctor_id)
+
+
 def todays_visits(*, hospital) -> QuerySet[Visit]:
     """Visits and follow-ups of the hospital's day, each annotated with where the patient is now.
 

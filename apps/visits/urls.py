@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401 (routes are added as the app's pages arrive)
+from django.urls import path
+
+from apps.visits import views
 
 app_name = "visits"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.FrontDeskView.as_view(), name="front_desk"),
+    path("patients/<int:pk>/", views.PatientChartView.as_view(), name="patient"),
+    path("new/", views.VisitCreateView.as_view(), name="create"),
+    path("<int:pk>/follow-up/", views.FollowUpView.as_view(), name="follow_up"),
+    path("<int:pk>/close/", views.CloseVisitView.as_view(), name="close"),
+]

@@ -14,7 +14,7 @@ from common.constants import Role, SessionStatus
 HOME_OF_ROLE = {
     Role.SUPER_ADMIN: "/hospitals/",
     Role.HOSPITAL_ADMIN: "/staff/",
-    Role.RECEPTIONIST: "/patients/",
+    Role.RECEPTIONIST: "/visits/",
     Role.DOCTOR: "/consultations/queue/",
     Role.MEDICAL_STAFF: "/pharmacy/",
 }

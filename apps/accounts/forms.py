@@ -1,0 +1,34 @@
+from django import forms
+
+from common.constants import HOSPITAL_STAFF_ROLES, Role
+from common.forms import BootstrapFormMixin
+
+
+class StaffCreateForm(BootstrapFormMixin, forms.Form):
+    role = forms.ChoiceField(choices=[(role.value, role.label) for role in HOSPITAL_STAFF_ROLES])
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    password = forms.CharField(widget=forms.PasswordInput, help_text="At least 10 characters.", strip=False)
+
+
+class HospitalAdminCreateForm(StaffCreateForm):
+    role = forms.ChoiceField(choices=[(Role.HOSPITAL_ADMIN.value, Role.HOSPITAL_ADMIN.label)], disabled=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = Role.HOSPITAL_ADMIN
+
+
+class StaffEditForm(BootstrapFormMixin, forms.Form):
+    username = forms.CharField(max_length=150)
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    email = forms.EmailField(required=False)
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        required=False,
+        strip=False,
+        help_text="Leave empty to keep the current password. A new one logs the user out everywhere.",
+    )

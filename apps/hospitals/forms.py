@@ -1,0 +1,17 @@
+from django import forms
+
+from common.constants import DEFAULT_TIME_ZONE
+from common.forms import BootstrapFormMixin
+
+
+class HospitalForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=200)
+    max_doctors = forms.IntegerField(min_value=0, max_value=1000, label="Doctors allowed")
+    max_receptionists = forms.IntegerField(min_value=0, max_value=1000, label="Receptionists allowed")
+    max_medical_staff = forms.IntegerField(min_value=0, max_value=1000, label="Medical staff allowed")
+    default_visit_validity_days = forms.IntegerField(
+        min_value=1, max_value=365, initial=7, label="Visit validity (days)"
+    )
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=500)
+    phone = forms.CharField(max_length=20, required=False)
+    time_zone = forms.CharField(max_length=64, initial=DEFAULT_TIME_ZONE)

@@ -1,0 +1,14 @@
+from django import forms
+
+from common.constants import Gender
+from common.forms import BootstrapFormMixin
+
+
+class PatientForm(BootstrapFormMixin, forms.Form):
+    # Lengths and ranges are checked by the service; the form only parses types, so the
+    # service's messages are the ones the user sees.
+    full_name = forms.CharField(max_length=120, label="Full name")
+    age = forms.IntegerField(min_value=0, max_value=130)
+    gender = forms.ChoiceField(choices=Gender.choices)
+    phone_number = forms.CharField(max_length=20, required=False, label="Mobile number")
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=500)

@@ -1,0 +1,59 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from apps.pharmacy import selectors, services
+from common.mixins import DomainErrorMixin, RoleRequiredMixin
+from common.permissions import can_use_pharmacy
+
+
+class PharmacyMixin(RoleRequiredMixin, DomainErrorMixin):
+    role_check = can_use_pharmacy
+
+    @cached_property
+    def record(self):
+        return selectors.dispense_record_get(hospital=self.request.user.hospital, record_id=self.kwargs["pk"])
+
+
+class PharmacyListView(PharmacyMixin, TemplateView):
+    """Medical staff's start page: prescriptions waiting (?status=pending|printed|dispensed)."""
+
+    template_name = "pharmacy/list.html"
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status") or "pending"
+        records = list(selectors.dispense_record_list(hospital=self.request.user.hospital, status=status)[:200])
+        for record in records:
+            record.covered_items = selectors.record_items(record)
+        return super().get_context_data(records=records, status=status, statuses=selectors.STATUSES, **kwargs)
+
+
+class RecordDetailView(PharmacyMixin, TemplateView):
+    template_name = "pharmacy/detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record=self.record, items=selectors.record_items(self.record), **kwargs)
+
+
+class PrintView(PharmacyMixin, TemplateView):
+    """The printable prescription (A5). Opening it from the print button records the print."""
+
+    template_name = "pharmacy/print.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record=self.record, items=selectors.record_items(self.record), **kwargs)
+
+
+class MarkPrintedView(PharmacyMixin, View):
+    def post(self, request, pk):
+        services.mark_as_printed(by=request.user, record=self.record)
+        return redirect("pharmacy:print_view", pk)
+
+
+class DispenseView(PharmacyMixin, View):
+    def post(self, request, pk):
+        record = services.mark_as_dispensed(by=request.user, record=self.record)
+        messages.success(request, f"Dispensed to {record.prescription.visit.patient.full_name}.")
+        return redirect("pharmacy:list")

@@ -1,0 +1,11 @@
+from django import forms
+
+from common.forms import BootstrapFormMixin
+
+
+class ItemForm(BootstrapFormMixin, forms.Form):
+    medicine_name = forms.CharField(max_length=200, label="Medicine")
+    dosage = forms.CharField(max_length=100, help_text="e.g. 500 mg")
+    frequency = forms.CharField(max_length=50, help_text="e.g. 1-0-1, BD")
+    duration = forms.CharField(max_length=50, help_text="e.g. 5 days")
+    instructions = forms.CharField(max_length=300, required=False, help_text="e.g. after food")

@@ -1,0 +1,120 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from apps.patients.selectors import patient_get, patient_search
+from apps.visits import selectors, services
+from apps.visits.forms import VisitForm
+from common.constants import Role
+from common.exceptions import Invalid
+from common.mixins import DomainErrorMixin, RoleRequiredMixin, add_domain_error
+from common.permissions import can_create_visit, can_read_patients, has_role
+
+
+class FrontDeskView(RoleRequiredMixin, TemplateView):
+    """The front desk's start page: patient search, and today's visits with who waits for whom."""
+
+    role_check = can_read_patients
+    template_name = "visits/front_desk.html"
+
+    def get_context_data(self, **kwargs):
+        hospital = self.request.user.hospital
+        q = self.request.GET.get("q", "")[:100]
+        visits = list(selectors.todays_visits(hospital=hospital))
+        for visit in visits:
+            visit.stage = selectors.visit_stage(visit)
+        return super().get_context_data(
+            q=q, patients=patient_search(hospital=hospital, q=q), todays_visits=visits, **kwargs
+        )
+
+
+class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
+    """A patient with their visits in this hospital, and the form to open a new visit."""
+
+    role_check = can_read_patients
+    template_name = "visits/patient.html"
+
+    @cached_property
+    def patient(self):
+        return patient_get(hospital=self.request.user.hospital, patient_id=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        hospital = self.request.user.hospital
+        form = kwargs.pop("visit_form", None) or VisitForm(
+            doctors=selectors.active_doctors(hospital=hospital), initial={"patient": self.patient.pk}
+        )
+        return super().get_context_data(
+            patient=self.patient,
+            visits=selectors.visits_for_patient(hospital=hospital, patient=self.patient),
+            visit_form=form,
+            **kwargs,
+        )
+
+
+class VisitCreateView(RoleRequiredMixin, DomainErrorMixin, View):
+    """POST from the patient chart. On error the chart is shown again with the input kept."""
+
+    role_check = can_create_visit
+
+    def post(self, request):
+        hospital = request.user.hospital
+        doctors = selectors.active_doctors(hospital=hospital)
+        form = VisitForm(request.POST, doctors=doctors)
+        patient = patient_get(hospital=hospital, patient_id=request.POST.get("patient"))
+        duplicate = None
+        if form.is_valid():
+            try:
+                visit = services.create_visit_with_vitals(
+                    by=request.user,
+                    patient=patient,
+                    doctor=selectors.doctor_get(hospital=hospital, doctor_id=form.cleaned_data["doctor"]),
+                    validity_days=form.cleaned_data["validity_days"],
+                    vitals=form.vitals(),
+                )
+            except services.DuplicateActiveVisit as error:
+                duplicate = error.existing_visit
+                add_domain_error(form, error)
+            except Invalid as error:
+                add_domain_error(form, error)
+            else:
+                session = visit.sessions.get()
+                messages.success(
+                    request,
+                    f"Visit created for {patient.full_name}: token {session.token_number} with "
+                    f"{visit.doctor.display_name}.",
+                )
+                return redirect("visits:patient", patient.pk)
+        chart = PatientChartView(request=request, kwargs={"pk": patient.pk})
+        context = chart.get_context_data(visit_form=form, duplicate_visit=duplicate)
+        return TemplateResponse(request, PatientChartView.template_name, context, status=400)
+
+
+class VisitActionView(RoleRequiredMixin, DomainErrorMixin, View):
+    """POST-only actions on one visit; each shows a message and returns to the patient's chart."""
+
+    def post(self, request, pk):
+        visit = selectors.visit_get(hospital=request.user.hospital, visit_id=pk)
+        message = self.act(request.user, visit)
+        messages.success(request, message)
+        if has_role(request.user, Role.DOCTOR):
+            return redirect("accounts:home")
+        return redirect("visits:patient", visit.patient_id)
+
+
+class FollowUpView(VisitActionView):
+    role_check = can_create_visit
+
+    def act(self, user, visit):
+        session = services.start_follow_up(by=user, visit=visit)
+        return f"Follow-up started: session {session.session_number}, token {session.token_number}."
+
+
+class CloseVisitView(VisitActionView):
+    role_check = can_read_patients  # front desk or doctor; the service checks it is the visit's own doctor
+
+    def act(self, user, visit):
+        services.close_visit(by=user, visit=visit)
+        return f"Visit #{visit.pk} closed."

@@ -1,0 +1,23 @@
+from django import forms
+
+
+class BootstrapFormMixin:
+    """Bootstrap classes on every widget, and `is-invalid` on fields that carry an error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs["class"]:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
