@@ -1,0 +1,57 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from apps.audit.models import AuditEvent
+from apps.audit.services import record_event
+from common.exceptions import Conflict
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event(doctor):
+    with transaction.atomic():
+        return record_event(actor=doctor, action="test.action", target=doctor, summary="something happened")
+
+
+def test_an_event_records_actor_role_hospital_and_object(event, doctor):
+    assert (event.actor, event.actor_username, event.actor_role) == (doctor, "doc", "DOCTOR")
+    assert (event.hospital_id, event.object_type, event.object_id) == (
+        doctor.hospital_id,
+        "accounts.user",
+        str(doctor.pk),
+    )
+
+
+def test_the_client_address_is_recorded_from_the_request(client, doctor):
+    client.post("/login/", {"username": "doc", "password": "wrong"}, REMOTE_ADDR="10.1.2.3")
+    assert AuditEvent.objects.get(action="auth.login_failed").ip_address == "10.1.2.3"
+
+
+def test_an_event_cannot_be_changed_through_the_model(event):
+    event.summary = "rewritten"
+    with pytest.raises(Conflict):
+        event.save()
+
+
+def test_an_event_cannot_be_deleted_through_the_model(event):
+    with pytest.raises(Conflict):
+        event.delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)  # an ordinary test runs inside a transaction
+def test_recording_outside_the_changes_transaction_is_a_programming_error(doctor):
+    with pytest.raises(RuntimeError):
+        record_event(actor=doctor, action="test.action")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only")
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_auditevent SET summary = 'x' WHERE id = %s", "DELETE FROM audit_auditevent WHERE id = %s"]
+)
+def test_the_database_refuses_update_and_delete(event, sql):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [event.pk])
+    event.refresh_from_db()
+    assert event.summary == "something happened"
