@@ -78,7 +78,10 @@ def _number(field: str, value, *, integer: bool):
         if number != number.to_integral_value():
             raise Invalid.on_field(field, "Enter a whole number.")
         return int(number)
-    return number.quantize(Decimal("0.1"))
+    try:
+        return number.quantize(Decimal("0.1"))
+    except InvalidOperation:  # far too many digits to be a measurement, e.g. "1e400"
+        raise Invalid.on_field(field, "Enter a number.") from None
 
 
 def build_vitals(vitals: dict | None) -> PatientVitals:
