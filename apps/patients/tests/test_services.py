@@ -162,7 +162,7 @@ def test_simultaneous_registrations_get_distinct_mrns_without_gaps():
         try:
             barrier.wait()
             register(desk, name=f"Patient {n}")
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
+        except Exception as error:  # collected and asserted below
             errors.append(error)
         finally:
             connection.close()
