@@ -1,0 +1,205 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from apps.accounts.tests.factories import UserFactory
+from apps.audit.models import AuditEvent
+from apps.hospitals.tests.factories import HospitalFactory
+from apps.prescriptions.models import Prescription, PrescriptionItem
+from apps.prescriptions.selectors import get_active_items, items_active_at_end_of, prescription_get
+from apps.prescriptions.services import add_prescription_item, get_or_create_prescription, stop_prescription_item
+from apps.visits.tests.factories import ConsultationSessionFactory, VisitFactory
+from common.constants import ItemStatus, Role, SessionStatus
+from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+
+MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
+
+
+@pytest.fixture
+def session(hospital, doctor):
+    return ConsultationSessionFactory(visit=VisitFactory(hospital=hospital, doctor=doctor), session_number=1)
+
+
+def add(session, name="Paracetamol", by=None, **extra):
+    return add_prescription_item(by=by or session.doctor, session=session, medicine_name=name, **(MEDICINE | extra))
+
+
+@pytest.mark.django_db
+class TestLazyPrescription:
+    def test_first_add_creates_the_visits_one_prescription(self, session):
+        item = add(session)
+        assert item.prescription.visit == session.visit
+        assert Prescription.objects.count() == 1
+        assert AuditEvent.objects.filter(action="prescription.create").count() == 1
+
+    def test_get_or_create_twice_gives_the_same_prescription(self, session, doctor):
+        first = get_or_create_prescription(by=doctor, visit=session.visit)
+        assert get_or_create_prescription(by=doctor, visit=session.visit) == first
+        assert AuditEvent.objects.filter(action="prescription.create").count() == 1
+
+    def test_another_doctor_cannot_start_it(self, session, other_doctor):
+        with pytest.raises(PermissionDenied):
+            get_or_create_prescription(by=other_doctor, visit=session.visit)
+
+
+@pytest.mark.django_db
+class TestAddItem:
+    def test_adds_an_active_item_in_the_session_with_one_audit_event(self, session):
+        item = add(session, "  Amoxicillin   250 ", instructions="after food")
+        assert (item.medicine_name, item.status, item.session) == ("Amoxicillin 250", ItemStatus.ACTIVE, session)
+        assert AuditEvent.objects.filter(action="prescription.item_add", object_id=str(item.pk)).count() == 1
+
+    def test_refused_in_a_completed_session(self, session):
+        session.status, session.completed_at = SessionStatus.COMPLETED, session.created_at
+        session.save()
+        with pytest.raises(Conflict, match="completed"):
+            add(session)
+        assert not PrescriptionItem.objects.exists()
+
+    def test_refused_for_another_doctor(self, session, other_doctor):
+        with pytest.raises(PermissionDenied):
+            add(session, by=other_doctor)
+
+    @pytest.mark.parametrize("role", [Role.RECEPTIONIST, Role.MEDICAL_STAFF])
+    def test_refused_for_other_roles(self, session, hospital, role):
+        with pytest.raises(PermissionDenied):
+            add(session, by=UserFactory(hospital=hospital, role=role))
+
+    def test_a_session_of_another_hospital_is_not_found(self, doctor, other_hospital):
+        foreign = ConsultationSessionFactory(visit=VisitFactory(hospital=other_hospital))
+        with pytest.raises(NotFound):
+            add(foreign, by=doctor)
+
+    def test_a_duplicate_active_medicine_is_refused_case_insensitively(self, session):
+        add(session, "Paracetamol")
+        with pytest.raises(Conflict, match="already on this prescription"):
+            add(session, " paracetamol ")
+        assert PrescriptionItem.objects.count() == 1
+
+    def test_the_same_medicine_may_be_added_again_after_stopping_it(self, session):
+        first = add(session, "Paracetamol")
+        stop_prescription_item(by=session.doctor, session=session, item=first)
+        assert add(session, "PARACETAMOL", dosage="650 mg").dosage == "650 mg"
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [("medicine_name", "  "), ("medicine_name", "x" * 201), ("dosage", ""), ("frequency", ""), ("duration", "")],
+    )
+    def test_missing_or_oversized_fields_are_refused_and_nothing_is_written(self, session, field, value):
+        kwargs = {"name": value} if field == "medicine_name" else {field: value}
+        with pytest.raises(Invalid) as error:
+            add(session, **kwargs)
+        assert field in error.value.errors
+        assert not PrescriptionItem.objects.exists()
+        assert not AuditEvent.objects.filter(action="prescription.item_add").exists()
+
+
+@pytest.mark.django_db
+class TestStopItem:
+    def test_stop_by_id(self, session):
+        item = stop_prescription_item(by=session.doctor, session=session, item=add(session))
+        assert (item.status, item.stopped_in_session, item.stopped_at is not None) == (
+            ItemStatus.STOPPED,
+            session,
+            True,
+        )
+        assert AuditEvent.objects.filter(action="prescription.item_stop").count() == 1
+
+    def test_stop_by_medicine_name_ignores_case(self, session):
+        add(session, "Cetirizine")
+        assert (
+            stop_prescription_item(by=session.doctor, session=session, medicine_name="CETIRIZINE").status == "stopped"
+        )
+
+    def test_stopping_what_is_already_stopped_is_refused(self, session):
+        item = add(session)
+        stop_prescription_item(by=session.doctor, session=session, item=item)
+        with pytest.raises(Conflict, match="already stopped"):
+            stop_prescription_item(by=session.doctor, session=session, item=item)
+
+    def test_stopping_a_name_with_no_active_item_is_refused(self, session):
+        with pytest.raises(Invalid, match="No active item named Ibuprofen"):
+            stop_prescription_item(by=session.doctor, session=session, medicine_name="Ibuprofen")
+
+    @pytest.mark.parametrize("both", [True, False])
+    def test_naming_neither_or_both_is_refused(self, session, both):
+        item = add(session)
+        kwargs = {"item": item, "medicine_name": "Paracetamol"} if both else {}
+        with pytest.raises(Invalid):
+            stop_prescription_item(by=session.doctor, session=session, **kwargs)
+
+    def test_an_item_of_another_visit_is_not_found(self, session, hospital, doctor):
+        other_session = ConsultationSessionFactory(visit=VisitFactory(hospital=hospital, doctor=doctor))
+        foreign_item = add(other_session)
+        with pytest.raises(NotFound):
+            stop_prescription_item(by=doctor, session=session, item=foreign_item)
+        foreign_item.refresh_from_db()
+        assert foreign_item.is_active
+
+    def test_refused_for_another_doctor(self, session, other_doctor):
+        item = add(session)
+        with pytest.raises(PermissionDenied):
+            stop_prescription_item(by=other_doctor, session=session, item=item)
+
+
+@pytest.mark.django_db
+def test_items_carry_over_and_each_sessions_end_is_remembered(session):
+    paracetamol, cetirizine = add(session, "Paracetamol"), add(session, "Cetirizine")
+    session.status, session.completed_at = SessionStatus.COMPLETED, session.created_at
+    session.save()
+    second = ConsultationSessionFactory(visit=session.visit, session_number=2)
+    stop_prescription_item(by=second.doctor, session=second, item=cetirizine)
+    iron = add(second, "Iron")
+    assert list(get_active_items(prescription=paracetamol.prescription)) == [paracetamol, iron]
+    assert list(items_active_at_end_of(session=session)) == [paracetamol, cetirizine]
+    assert list(items_active_at_end_of(session=second)) == [paracetamol, iron]
+
+
+@pytest.mark.django_db
+def test_prescription_of_another_hospital_is_not_found(session, other_hospital):
+    prescription = add(session).prescription
+    with pytest.raises(NotFound):
+        prescription_get(hospital=other_hospital, prescription_id=prescription.pk)
+
+
+def _together(count, work):
+    barrier = threading.Barrier(count)
+    outcomes = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            outcomes.append(work())
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("count", [2, 10])
+def test_simultaneous_first_opens_create_one_prescription(count):
+    hospital = HospitalFactory()
+    visit = VisitFactory(hospital=hospital)
+    outcomes = _together(count, lambda: get_or_create_prescription(by=visit.doctor, visit=visit).pk)
+    assert len(set(outcomes)) == 1
+    assert Prescription.objects.filter(visit=visit).count() == 1
+    assert AuditEvent.objects.filter(action="prescription.create").count() == 1
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_adds_of_one_medicine_keep_one_active_item():
+    session = ConsultationSessionFactory(visit=VisitFactory(hospital=HospitalFactory()), session_number=1)
+    outcomes = _together(5, lambda: add(session, "Paracetamol"))
+    assert outcomes.count("refused") == 4
+    assert PrescriptionItem.objects.filter(status=ItemStatus.ACTIVE).count() == 1
