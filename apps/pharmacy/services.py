@@ -83,7 +83,9 @@ def mark_as_dispensed(*, by, record: DispenseRecord) -> DispenseRecord:
     ensure_same_hospital(by, record)
     require(can_dispense(by, record))
     with transaction.atomic():
-        record = DispenseRecord.objects.select_for_update().select_related("session", "dispensed_by").get(pk=record.pk)
+        # Lock and re-read the row alone: after waiting for another dispense, PostgreSQL re-checks the
+        # locked row but not rows joined to it, so related objects are loaded afterwards.
+        record = DispenseRecord.objects.select_for_update().get(pk=record.pk)
         if record.is_dispensed:
             when = timezone.localtime(record.dispensed_at).strftime("%d %b %Y %H:%M")
             raise Conflict(f"Already dispensed by {record.dispensed_by.username} at {when}.")

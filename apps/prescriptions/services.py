@@ -50,7 +50,7 @@ def _lock_open_session(*, by, session: ConsultationSession) -> ConsultationSessi
     """Only the session's doctor changes items, and only while it is open (row locked until commit)."""
     ensure_same_hospital(by, session)
     require(can_edit_prescription_in_session(by, session), "Only this session's doctor can change its prescription.")
-    session = ConsultationSession.objects.select_for_update().select_related("visit").get(pk=session.pk)
+    session = ConsultationSession.objects.select_for_update(of=("self",)).select_related("visit").get(pk=session.pk)
     if session.status != SessionStatus.OPEN:
         raise Conflict("This session is completed; items can only be changed in an open session.")
     return session

@@ -218,7 +218,11 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
     ensure_same_hospital(by, visit)
     require(can_start_follow_up(by, visit))
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().select_related("hospital", "doctor", "patient").get(pk=visit.pk)
+        visit = (
+            Visit.objects.select_for_update(of=("self",))
+            .select_related("hospital", "doctor", "patient")
+            .get(pk=visit.pk)
+        )
         if not visit.is_active:
             raise Conflict("This visit is closed; create a new visit.")
         if visit.is_expired():

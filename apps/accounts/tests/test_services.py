@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from apps.accounts.models import User
 from apps.accounts.services import can_create_staff, create_staff_user, set_staff_status, update_staff_details
@@ -10,6 +7,7 @@ from apps.audit.models import AuditEvent
 from apps.hospitals.tests.factories import HospitalFactory
 from common.constants import Role
 from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from common.testing import REFUSED, run_concurrently
 
 PASSWORD = "a-long-enough-pass"
 
@@ -155,23 +153,6 @@ class TestAccountDetails:
 def test_simultaneous_staff_creations_never_pass_the_limit():
     hospital = HospitalFactory(max_doctors=3)
     admin = UserFactory(hospital=hospital, role=Role.HOSPITAL_ADMIN)
-    barrier = threading.Barrier(8)
-    outcomes = []
-
-    def attempt(n):
-        try:
-            barrier.wait()
-            create(admin, hospital, username=f"racer{n}")
-            outcomes.append("created")
-        except Conflict:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["created"] * 3 + ["refused"] * 5
+    outcomes = run_concurrently(8, lambda n: create(admin, hospital, username=f"racer{n}").is_active)
+    assert sorted(outcomes, key=str) == [True] * 3 + [REFUSED] * 5
     assert User.objects.filter(hospital=hospital, role=Role.DOCTOR, is_active=True).count() == 3

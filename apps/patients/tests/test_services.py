@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
@@ -12,6 +9,7 @@ from apps.patients.services import create_patient, normalise_phone, update_patie
 from apps.patients.tests.factories import PatientFactory
 from common.constants import Role
 from common.exceptions import Invalid, NotFound, PermissionDenied
+from common.testing import run_concurrently
 
 
 def register(by, name="Kavya Menon", age=31, gender="F", phone="9845012345", **extra):
@@ -155,22 +153,6 @@ class TestSearch:
 def test_simultaneous_registrations_get_distinct_mrns_without_gaps():
     hospital = HospitalFactory()
     desk = UserFactory(hospital=hospital, role=Role.RECEPTIONIST)
-    barrier = threading.Barrier(10)
-    errors = []
-
-    def attempt(n):
-        try:
-            barrier.wait()
-            register(desk, name=f"Patient {n}")
-        except Exception as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = run_concurrently(10, lambda n: register(desk, name=f"Patient {n}").mrn)
+    assert len(set(outcomes)) == 10, outcomes
     assert sorted(Patient.objects.filter(hospital=hospital).values_list("mrn_number", flat=True)) == list(range(1, 11))

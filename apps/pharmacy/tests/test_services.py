@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
@@ -13,6 +10,7 @@ from apps.prescriptions.tests.factories import PrescriptionItemFactory
 from apps.visits.tests.factories import ConsultationSessionFactory
 from common.constants import ItemStatus, Role, SessionStatus
 from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from common.testing import REFUSED, run_concurrently
 
 
 def completed_session_with_items(hospital, *names):
@@ -135,23 +133,6 @@ def test_simultaneous_dispenses_let_exactly_one_win(count):
     pharmacist = UserFactory(hospital=hospital, role=Role.MEDICAL_STAFF)
     record = get_or_create_dispense_record(session=completed_session_with_items(hospital, "Paracetamol"))
     mark_as_printed(by=pharmacist, record=record)
-    barrier = threading.Barrier(count)
-    outcomes = []
-
-    def attempt():
-        try:
-            barrier.wait()
-            mark_as_dispensed(by=pharmacist, record=record)
-            outcomes.append("dispensed")
-        except Conflict:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["dispensed"] + ["refused"] * (count - 1)
+    outcomes = run_concurrently(count, lambda n: mark_as_dispensed(by=pharmacist, record=record).is_dispensed)
+    assert sorted(outcomes, key=str) == [True] + [REFUSED] * (count - 1)
     assert AuditEvent.objects.filter(action="dispense.dispense").count() == 1

@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connection
 
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
@@ -12,6 +9,7 @@ from apps.prescriptions.services import add_prescription_item, get_or_create_pre
 from apps.visits.tests.factories import ConsultationSessionFactory, VisitFactory
 from common.constants import ItemStatus, Role, SessionStatus
 from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from common.testing import REFUSED, run_concurrently
 
 MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
 
@@ -163,34 +161,13 @@ def test_prescription_of_another_hospital_is_not_found(session, other_hospital):
         prescription_get(hospital=other_hospital, prescription_id=prescription.pk)
 
 
-def _together(count, work):
-    barrier = threading.Barrier(count)
-    outcomes = []
-
-    def attempt():
-        try:
-            barrier.wait()
-            outcomes.append(work())
-        except Conflict:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 @pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("count", [2, 10])
 def test_simultaneous_first_opens_create_one_prescription(count):
     hospital = HospitalFactory()
     visit = VisitFactory(hospital=hospital)
-    outcomes = _together(count, lambda: get_or_create_prescription(by=visit.doctor, visit=visit).pk)
+    outcomes = run_concurrently(count, lambda n: get_or_create_prescription(by=visit.doctor, visit=visit).pk)
     assert len(set(outcomes)) == 1
     assert Prescription.objects.filter(visit=visit).count() == 1
     assert AuditEvent.objects.filter(action="prescription.create").count() == 1
@@ -200,6 +177,6 @@ def test_simultaneous_first_opens_create_one_prescription(count):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_adds_of_one_medicine_keep_one_active_item():
     session = ConsultationSessionFactory(visit=VisitFactory(hospital=HospitalFactory()), session_number=1)
-    outcomes = _together(5, lambda: add(session, "Paracetamol"))
-    assert outcomes.count("refused") == 4
+    outcomes = run_concurrently(5, lambda n: add(session, "Paracetamol"))
+    assert outcomes.count(REFUSED) == 4
     assert PrescriptionItem.objects.filter(status=ItemStatus.ACTIVE).count() == 1

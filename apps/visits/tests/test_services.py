@@ -1,9 +1,7 @@
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
@@ -21,6 +19,7 @@ from apps.visits.services import (
 )
 from common.constants import Role, SessionStatus
 from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from common.testing import REFUSED, run_concurrently
 
 
 @pytest.fixture
@@ -328,27 +327,6 @@ class TestSelectors:
         assert stages == {waiting.pk: "waiting", consulting.pk: "in_consultation", done.pk: "completed"}
 
 
-def _run_together(count, work):
-    barrier = threading.Barrier(count)
-    outcomes = []
-
-    def attempt(n):
-        try:
-            barrier.wait()
-            outcomes.append(work(n))
-        except Conflict:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 @pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_visits_for_one_doctor_get_tokens_one_to_ten():
@@ -356,7 +334,7 @@ def test_simultaneous_visits_for_one_doctor_get_tokens_one_to_ten():
     desk = UserFactory(hospital=hospital, role=Role.RECEPTIONIST)
     doctor = UserFactory(hospital=hospital, role=Role.DOCTOR)
     patients = PatientFactory.create_batch(10, hospital=hospital)
-    _run_together(10, lambda n: open_visit(desk, patients[n], doctor))
+    run_concurrently(10, lambda n: open_visit(desk, patients[n], doctor))
     tokens = ConsultationSession.objects.filter(doctor=doctor).values_list("token_number", flat=True)
     assert sorted(tokens) == list(range(1, 11))
 
@@ -369,8 +347,8 @@ def test_simultaneous_follow_ups_open_exactly_one_session():
     doctor = UserFactory(hospital=hospital, role=Role.DOCTOR)
     visit = open_visit(desk, PatientFactory(hospital=hospital), doctor)
     complete_all_sessions(visit)
-    outcomes = _run_together(10, lambda n: start_follow_up(by=desk, visit=visit))
-    assert sum(1 for outcome in outcomes if outcome != "refused") == 1
+    outcomes = run_concurrently(10, lambda n: start_follow_up(by=desk, visit=visit))
+    assert sum(1 for outcome in outcomes if outcome != REFUSED) == 1
     assert visit.sessions.count() == 2
 
 
@@ -381,5 +359,5 @@ def test_simultaneous_duplicate_visits_create_one():
     desk = UserFactory(hospital=hospital, role=Role.RECEPTIONIST)
     doctor = UserFactory(hospital=hospital, role=Role.DOCTOR)
     patient = PatientFactory(hospital=hospital)
-    _run_together(5, lambda n: open_visit(desk, patient, doctor))
+    run_concurrently(5, lambda n: open_visit(desk, patient, doctor))
     assert Visit.objects.filter(patient=patient).count() == 1
