@@ -38,7 +38,8 @@ class Patient(HospitalScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.full_name} ({self.mrn})"
+        # Identifier only: __str__ ends up in logs, admin titles and error pages.
+        return f"Patient {self.mrn}"
 
     @property
     def mrn(self) -> str:

@@ -61,7 +61,7 @@ class PrescriptionItem(HospitalScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.medicine_name} {self.dosage} {self.frequency} × {self.duration}"
+        return f"Item #{self.pk} of prescription #{self.prescription_id}"
 
     @property
     def is_active(self) -> bool:
