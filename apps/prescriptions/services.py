@@ -90,8 +90,9 @@ def add_prescription_item(
         item = PrescriptionItem(hospital_id=session.hospital_id, prescription=prescription, session=session, **values)
         full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
         name = item.medicine_name
-        if prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=name).exists():
-            raise Conflict(_duplicate_message(name))
+        existing = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=name).first()
+        if existing:
+            raise Conflict(_duplicate_message(existing.medicine_name))
         try:
             with transaction.atomic():
                 item.save()
