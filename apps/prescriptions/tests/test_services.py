@@ -71,7 +71,7 @@ class TestAddItem:
 
     def test_a_duplicate_active_medicine_is_refused_case_insensitively(self, session):
         add(session, "Paracetamol")
-        with pytest.raises(Conflict, match="^Paracetamol is already on this prescription"):
+        with pytest.raises(Conflict, match=r"^Paracetamol is already on this prescription"):
             add(session, " paracetamol ")
         assert PrescriptionItem.objects.count() == 1
 
