@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from common.exceptions import DomainError, NotFound, PermissionDenied
@@ -61,9 +61,20 @@ class ServiceFormMixin(DomainErrorMixin):
     """
 
     success_message = ""
+    template_name = "form_page.html"
+    page_title = ""
+    cancel_url = "accounts:home"
 
     def perform(self, form):
         raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=self.get_page_title(), cancel_url=resolve_url(self.cancel_url), **kwargs
+        )
+
+    def get_page_title(self) -> str:
+        return self.page_title
 
     def form_valid(self, form):
         try:

@@ -66,9 +66,10 @@ class StaffRosterView(RoleRequiredMixin, TemplateView):
 
 class StaffCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     role_check = can_view_hospital_dashboard
-    template_name = "accounts/staff_form.html"
     form_class = StaffCreateForm
     success_message = "Created {result.username}."
+    page_title = "Add staff member"
+    cancel_url = "accounts:staff"
 
     def perform(self, form):
         return services.create_staff_user(
@@ -81,9 +82,9 @@ class StaffCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
 class StaffEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
     role_check = can_view_hospital_dashboard
-    template_name = "accounts/staff_form.html"
     form_class = StaffEditForm
     success_message = "Saved {result.username}."
+    cancel_url = "accounts:staff"
 
     @cached_property
     def staff_member(self):
@@ -92,8 +93,8 @@ class StaffEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def get_initial(self):
         return {field: getattr(self.staff_member, field) for field in ("username", "first_name", "last_name", "email")}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(staff_member=self.staff_member, **kwargs)
+    def get_page_title(self):
+        return f"Edit {self.staff_member.username}"
 
     def perform(self, form):
         return services.update_staff_details(by=self.request.user, user=self.staff_member, **form.cleaned_data)

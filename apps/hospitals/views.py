@@ -28,6 +28,8 @@ class HospitalCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     template_name = "hospitals/form.html"
     form_class = HospitalForm
     success_message = "Created {result.name}."
+    page_title = "Add hospital"
+    cancel_url = "hospitals:list"
 
     def perform(self, form):
         return services.create_hospital(by=self.request.user, **form.cleaned_data)
@@ -41,10 +43,14 @@ class HospitalEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
     template_name = "hospitals/form.html"
     form_class = HospitalForm
     success_message = "Saved {result.name}."
+    cancel_url = "hospitals:list"
 
     @cached_property
     def hospital(self):
         return selectors.hospital_get(hospital_id=self.kwargs["pk"])
+
+    def get_page_title(self):
+        return f"Edit {self.hospital.name}"
 
     def get_initial(self):
         return {field: getattr(self.hospital, field) for field in HospitalForm.base_fields}
@@ -76,7 +82,6 @@ class HospitalStatusView(RoleRequiredMixin, DomainErrorMixin, View):
 
 class HospitalAdminCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     role_check = can_manage_hospitals
-    template_name = "hospitals/admin_form.html"
     form_class = HospitalAdminCreateForm
     success_message = "Created hospital admin {result.username}."
 
@@ -84,8 +89,11 @@ class HospitalAdminCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def hospital(self):
         return selectors.hospital_get(hospital_id=self.kwargs["pk"])
 
+    def get_page_title(self):
+        return f"Add hospital admin for {self.hospital.name}"
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(hospital=self.hospital, **kwargs)
+        return super().get_context_data(**kwargs) | {"cancel_url": reverse("hospitals:edit", args=[self.hospital.pk])}
 
     def perform(self, form):
         data = form.cleaned_data | {"role": Role.HOSPITAL_ADMIN}

@@ -10,9 +10,10 @@ from common.permissions import can_register_patient
 
 class PatientCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     role_check = can_register_patient
-    template_name = "patients/form.html"
     form_class = PatientForm
     success_message = "Registered {result.full_name} as {result.mrn}."
+    page_title = "Register patient"
+    cancel_url = "visits:front_desk"
 
     def perform(self, form):
         return services.create_patient(by=self.request.user, **form.cleaned_data)
@@ -23,7 +24,6 @@ class PatientCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
 class PatientEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
     role_check = can_register_patient
-    template_name = "patients/form.html"
     form_class = PatientForm
     success_message = "Saved {result.full_name}."
 
@@ -34,8 +34,11 @@ class PatientEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def get_initial(self):
         return {field: getattr(self.patient, field) for field in PatientForm.base_fields}
 
+    def get_page_title(self):
+        return f"Edit {self.patient.full_name} ({self.patient.mrn})"
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(patient=self.patient, **kwargs)
+        return super().get_context_data(**kwargs) | {"cancel_url": reverse("visits:patient", args=[self.patient.pk])}
 
     def perform(self, form):
         return services.update_patient(by=self.request.user, patient=self.patient, **form.cleaned_data)

@@ -1,4 +1,4 @@
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import record_event
@@ -30,13 +30,12 @@ def get_or_create_dispense_record(*, session: ConsultationSession, by=None) -> D
         prescription = Prescription.objects.filter(visit_id=session.visit_id).first()
         if prescription is None or not items_active_at_end_of(session=session).exists():
             return None
-        try:
-            with transaction.atomic():
-                record = DispenseRecord.objects.create(
-                    hospital_id=session.hospital_id, prescription=prescription, session=session
-                )
-        except IntegrityError:  # a simultaneous call created it
-            return DispenseRecord.objects.get(session=session)
+        # Unique per session: a simultaneous call's insert loses and reads the winner's row.
+        record, created = DispenseRecord.objects.get_or_create(
+            session=session, defaults={"hospital_id": session.hospital_id, "prescription": prescription}
+        )
+        if not created:
+            return record
         record_event(
             actor=by,
             action="dispense.create",

@@ -28,14 +28,13 @@ def get_or_create_prescription(*, by, visit: Visit) -> Prescription:
     ensure_same_hospital(by, visit)
     require(can_prescribe_for_visit(by, visit))
     with transaction.atomic():
-        existing = Prescription.objects.filter(visit=visit).first()
-        if existing:
-            return existing
-        try:
-            with transaction.atomic():
-                prescription = Prescription.objects.create(hospital_id=visit.hospital_id, visit=visit)
-        except IntegrityError:  # the other first open won
-            return Prescription.objects.get(visit=visit)
+        # get_or_create inserts in a savepoint and, if a simultaneous first open won
+        # the one-to-one constraint, reads the winner's row instead.
+        prescription, created = Prescription.objects.get_or_create(
+            visit=visit, defaults={"hospital_id": visit.hospital_id}
+        )
+        if not created:
+            return prescription
         record_event(
             actor=by,
             action="prescription.create",
