@@ -6,7 +6,6 @@ app_name = "visits"
 urlpatterns = [
     path("", views.FrontDeskView.as_view(), name="front_desk"),
     path("patients/<int:pk>/", views.PatientChartView.as_view(), name="patient"),
-    path("new/", views.VisitCreateView.as_view(), name="create"),
     path("<int:pk>/follow-up/", views.FollowUpView.as_view(), name="follow_up"),
     path("<int:pk>/close/", views.CloseVisitView.as_view(), name="close"),
 ]

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
@@ -11,7 +10,7 @@ from apps.visits.forms import VisitForm
 from common.constants import Role
 from common.exceptions import Invalid
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, add_domain_error
-from common.permissions import can_create_visit, can_read_patients, has_role
+from common.permissions import can_create_visit, can_read_patients, has_role, require
 
 
 class FrontDeskView(RoleRequiredMixin, TemplateView):
@@ -32,7 +31,10 @@ class FrontDeskView(RoleRequiredMixin, TemplateView):
 
 
 class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
-    """A patient with their visits in this hospital, and the form to open a new visit."""
+    """A patient with their visits in this hospital; the front desk opens a new visit here (POST).
+
+    On a refused visit the chart is shown again with everything typed kept.
+    """
 
     role_check = can_read_patients
     template_name = "visits/patient.html"
@@ -41,36 +43,28 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
     def patient(self):
         return patient_get(hospital=self.request.user.hospital, patient_id=self.kwargs["pk"])
 
+    def visit_form(self, data=None) -> VisitForm:
+        doctors = selectors.active_doctors(hospital=self.request.user.hospital)
+        return VisitForm(data, doctors=doctors, initial={"patient": self.patient.pk})
+
     def get_context_data(self, **kwargs):
-        hospital = self.request.user.hospital
-        form = kwargs.pop("visit_form", None) or VisitForm(
-            doctors=selectors.active_doctors(hospital=hospital), initial={"patient": self.patient.pk}
-        )
         return super().get_context_data(
             patient=self.patient,
-            visits=selectors.visits_for_patient(hospital=hospital, patient=self.patient),
-            visit_form=form,
+            visits=selectors.visits_for_patient(hospital=self.request.user.hospital, patient=self.patient),
+            visit_form=kwargs.pop("visit_form", None) or self.visit_form(),
             **kwargs,
         )
 
-
-class VisitCreateView(RoleRequiredMixin, DomainErrorMixin, View):
-    """POST from the patient chart. On error the chart is shown again with the input kept."""
-
-    role_check = can_create_visit
-
-    def post(self, request):
-        hospital = request.user.hospital
-        doctors = selectors.active_doctors(hospital=hospital)
-        form = VisitForm(request.POST, doctors=doctors)
-        patient = patient_get(hospital=hospital, patient_id=request.POST.get("patient"))
+    def post(self, request, pk):
+        require(can_create_visit(request.user))
+        form = self.visit_form(request.POST)
         duplicate = None
         if form.is_valid():
             try:
                 visit = services.create_visit_with_vitals(
                     by=request.user,
-                    patient=patient,
-                    doctor=selectors.doctor_get(hospital=hospital, doctor_id=form.cleaned_data["doctor"]),
+                    patient=self.patient,
+                    doctor=selectors.doctor_get(hospital=request.user.hospital, doctor_id=form.cleaned_data["doctor"]),
                     validity_days=form.cleaned_data["validity_days"],
                     vitals=form.vitals(),
                 )
@@ -80,16 +74,14 @@ class VisitCreateView(RoleRequiredMixin, DomainErrorMixin, View):
             except Invalid as error:
                 add_domain_error(form, error)
             else:
-                session = visit.sessions.get()
+                token = visit.sessions.get().token_number
                 messages.success(
                     request,
-                    f"Visit created for {patient.full_name}: token {session.token_number} with "
-                    f"{visit.doctor.display_name}.",
+                    f"Visit created for {self.patient.full_name}: token {token} with {visit.doctor.display_name}.",
                 )
-                return redirect("visits:patient", patient.pk)
-        chart = PatientChartView(request=request, kwargs={"pk": patient.pk})
-        context = chart.get_context_data(visit_form=form, duplicate_visit=duplicate)
-        return TemplateResponse(request, PatientChartView.template_name, context, status=400)
+                return redirect("visits:patient", pk)
+        context = self.get_context_data(visit_form=form, duplicate_visit=duplicate)
+        return self.render_to_response(context, status=400)
 
 
 class VisitActionView(RoleRequiredMixin, DomainErrorMixin, View):

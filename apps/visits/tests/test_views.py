@@ -14,13 +14,17 @@ def patient(hospital):
     return PatientFactory(hospital=hospital, full_name="Kavya Menon")
 
 
+def chart(patient):
+    return reverse("visits:patient", args=[patient.pk])
+
+
 def visit_form(patient, doctor, **vitals):
     return {"patient": patient.pk, "doctor": doctor.pk, "validity_days": ""} | vitals
 
 
 def test_creating_a_visit_tells_the_token(client, receptionist, patient, doctor):
     client.force_login(receptionist)
-    response = client.post(reverse("visits:create"), visit_form(patient, doctor, blood_pressure="120/80"), follow=True)
+    response = client.post(chart(patient), visit_form(patient, doctor, blood_pressure="120/80"), follow=True)
     assert "token 1 with Dr. Asha Rao" in response.content.decode()
     assert Visit.objects.get().vitals.blood_pressure == "120/80"
 
@@ -28,7 +32,7 @@ def test_creating_a_visit_tells_the_token(client, receptionist, patient, doctor)
 def test_bad_vitals_keep_the_input_and_show_the_message_next_to_the_field(client, receptionist, patient, doctor):
     client.force_login(receptionist)
     data = visit_form(patient, doctor, blood_pressure="80/120", height_cm="170", pulse_rate="999")
-    response = client.post(reverse("visits:create"), data)
+    response = client.post(chart(patient), data)
     page = response.content.decode()
     assert response.status_code == 400
     assert "Diastolic pressure must be lower than systolic." in page
@@ -40,7 +44,7 @@ def test_bad_vitals_keep_the_input_and_show_the_message_next_to_the_field(client
 def test_a_duplicate_visit_offers_a_follow_up_on_the_existing_one(client, receptionist, patient, doctor):
     existing = create_visit_with_vitals(by=receptionist, patient=patient, doctor=doctor)
     client.force_login(receptionist)
-    page = client.post(reverse("visits:create"), visit_form(patient, doctor)).content.decode()
+    page = client.post(chart(patient), visit_form(patient, doctor)).content.decode()
     assert f"visit #{existing.pk}" in page
     assert reverse("visits:follow_up", args=[existing.pk]) in page
     assert Visit.objects.count() == 1
@@ -51,7 +55,7 @@ def test_another_hospitals_doctor_is_refused_in_the_form(client, receptionist, p
 
     stranger = UserFactory(hospital=other_hospital, role="DOCTOR")
     client.force_login(receptionist)
-    response = client.post(reverse("visits:create"), visit_form(patient, stranger))
+    response = client.post(chart(patient), visit_form(patient, stranger))
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
     assert not Visit.objects.exists()
@@ -69,6 +73,13 @@ def test_another_hospitals_visit_is_404(client, receptionist, other_hospital):
     foreign = VisitFactory(hospital=other_hospital)
     assert client.post(reverse("visits:follow_up", args=[foreign.pk])).status_code == 404
     assert client.post(reverse("visits:close", args=[foreign.pk])).status_code == 404
+
+
+def test_a_doctor_may_read_the_chart_but_not_create_a_visit(client, doctor, patient):
+    client.force_login(doctor)
+    assert client.get(chart(patient)).status_code == 200
+    assert client.post(chart(patient), visit_form(patient, doctor)).status_code == 403
+    assert not Visit.objects.exists()
 
 
 @pytest.mark.parametrize("fixture", ["medical_staff", "hospital_admin", "super_admin"])
