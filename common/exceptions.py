@@ -14,10 +14,14 @@ class DomainError(Exception):
     status_code = 400
     default_message = "The request could not be completed."
 
-    def __init__(self, message: str | None = None, *, errors: dict[str, list[str]] | None = None):
+    def __init__(
+        self, message: str | None = None, *, errors: dict[str, list[str]] | None = None, extra: dict | None = None
+    ):
         self.message = message or self.default_message
         # Field name -> messages; "__all__" for errors that belong to no single field.
         self.errors = errors or {}
+        # Machine-readable hints for API clients, e.g. the id of the visit to follow up instead.
+        self.extra = extra or {}
         super().__init__(self.message)
 
     def __str__(self) -> str:

@@ -49,6 +49,11 @@ def can_read_all_audit(user: Any) -> bool:
     return has_role(user, Role.SUPER_ADMIN)
 
 
+def can_read_audit(user: Any) -> bool:
+    """Super admins read every hospital's audit log, hospital admins their own (the selector scopes it)."""
+    return has_role(user, Role.SUPER_ADMIN, Role.HOSPITAL_ADMIN)
+
+
 def can_read_hospital_audit(user: Any, hospital: Any) -> bool:
     return has_role(user, Role.HOSPITAL_ADMIN) and user.hospital_id == hospital.pk
 
@@ -73,6 +78,10 @@ def can_create_user_with_role(user: Any, role: str) -> bool:
     return False
 
 
+def can_manage_accounts(user: Any) -> bool:
+    return has_role(user, Role.SUPER_ADMIN, Role.HOSPITAL_ADMIN)
+
+
 def can_view_hospital_dashboard(user: Any) -> bool:
     return has_role(user, Role.HOSPITAL_ADMIN)
 
@@ -94,6 +103,11 @@ def can_edit_patient(user: Any, patient: Any) -> bool:
 
 def can_create_visit(user: Any) -> bool:
     return has_role(user, Role.RECEPTIONIST)
+
+
+def can_use_visits(user: Any) -> bool:
+    """Roles that work with visits at all: the front desk (every visit) and doctors (their own)."""
+    return has_role(user, Role.RECEPTIONIST, Role.DOCTOR)
 
 
 def can_read_visit(user: Any, visit: Any) -> bool:
@@ -130,6 +144,11 @@ can_edit_prescription_in_session = can_open_session
 
 def can_prescribe_for_visit(user: Any, visit: Any) -> bool:
     return has_role(user, Role.DOCTOR) and visit.doctor_id == user.pk
+
+
+def can_use_prescriptions(user: Any) -> bool:
+    """Roles that read prescriptions at all: doctors (their visits') and the pharmacy."""
+    return has_role(user, Role.DOCTOR, Role.MEDICAL_STAFF)
 
 
 def can_read_prescription(user: Any, prescription: Any) -> bool:

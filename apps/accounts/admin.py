@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from apps.accounts.models import User
+from apps.accounts.models import ApiToken, User
 
 
 @admin.register(User)
@@ -20,4 +20,16 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Accounts carry audit history: deactivate instead.
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Lets an operator see and revoke (delete) tokens; the token itself is never stored, only its hash."""
+
+    list_display = ["id", "user", "created_at", "expires_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "token_hash", "created_at", "expires_at"]
+
+    def has_add_permission(self, request):
         return False

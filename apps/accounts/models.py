@@ -67,3 +67,18 @@ class User(AbstractUser):
 
     def is_medical_staff(self) -> bool:
         return self.role == Role.MEDICAL_STAFF
+
+
+class ApiToken(models.Model):
+    """A bearer token of the REST API. Only its SHA-256 is stored: the token itself is shown once, at issue."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"], name="apitoken_user_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"API token #{self.pk} of user #{self.user_id}"

@@ -1,8 +1,11 @@
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.backends import HospitalAwareBackend
+from apps.accounts.models import ApiToken, User
+from apps.hospitals.models import Hospital
 from common.constants import STAFF_LIMIT_FIELDS, Role
-from common.exceptions import NotFound
+from common.exceptions import Invalid, NotFound
 from common.permissions import has_role
 
 
@@ -30,6 +33,27 @@ def hospital_admins(*, hospital) -> QuerySet[User]:
     return User.objects.filter(hospital=hospital, role=Role.HOSPITAL_ADMIN).order_by("username")
 
 
+def user_list(*, by) -> QuerySet[User]:
+    """The accounts `by` manages: every hospital admin for a super admin, its own hospital's for a hospital admin."""
+    if has_role(by, Role.SUPER_ADMIN):
+        return User.objects.filter(role=Role.HOSPITAL_ADMIN).select_related("hospital").order_by("hospital_id", "id")
+    if has_role(by, Role.HOSPITAL_ADMIN):
+        return User.objects.filter(hospital_id=by.hospital_id).select_related("hospital").order_by("role", "id")
+    return User.objects.none()
+
+
+def hospital_for_new_account(*, by, hospital_id: int | None) -> Hospital:
+    """Where an account created by `by` belongs: the hospital a super admin names; a hospital admin's own."""
+    if not has_role(by, Role.SUPER_ADMIN):
+        return by.hospital
+    if hospital_id is None:
+        raise Invalid.on_field("hospital", "Choose the hospital of the new account.")
+    hospital = Hospital.objects.filter(pk=hospital_id).first()
+    if hospital is None:
+        raise Invalid.on_field("hospital", "No such hospital.")
+    return hospital
+
+
 def user_get(*, by, user_id) -> User:
     """An account the actor manages: a super admin sees hospital admins, a hospital admin its own staff."""
     users = User.objects.select_related("hospital")
@@ -43,3 +67,15 @@ def user_get(*, by, user_id) -> User:
         return users.get(pk=int(user_id))
     except (User.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def api_token_get(*, token_hash: str) -> ApiToken | None:
+    """The unexpired token with this hash, if its user may still log in (active user, active hospital)."""
+    token = (
+        ApiToken.objects.select_related("user", "user__hospital")
+        .filter(token_hash=token_hash, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not HospitalAwareBackend().user_can_authenticate(token.user):
+        return None
+    return token

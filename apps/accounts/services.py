@@ -1,9 +1,15 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.models import ApiToken, User
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from common.constants import STAFF_LIMIT_FIELDS, Role
@@ -155,6 +161,8 @@ def set_staff_status(*, by: User, user: User, is_active: bool) -> User:
             return user
         user.is_active = is_active
         user.save(update_fields=["is_active"])
+        if not is_active:
+            _end_api_tokens(user)
         record_event(
             actor=by,
             action="user.activate" if is_active else "user.deactivate",
@@ -203,6 +211,7 @@ def update_staff_details(
             _validate_password(password, user)
             user.set_password(password)
             fields.append("password")
+            _end_api_tokens(user)
         if not fields:
             return user
         _save_user(user, update_fields=fields)
@@ -241,3 +250,63 @@ def record_logout(*, user: User) -> None:
     """Audit: auth.logout."""
     with transaction.atomic():
         record_event(actor=user, action="auth.logout", target=user, summary=f"{user.username} logged out")
+
+
+def update_staff_account(*, by: User, user: User, is_active: bool | None = None, **details) -> User:
+    """Change an account's details and status in one step (the API's PATCH); see the two services it combines."""
+    with transaction.atomic():
+        user = update_staff_details(by=by, user=user, **details)
+        if is_active is not None:
+            user = set_staff_status(by=by, user=user, is_active=is_active)
+        return user
+
+
+# API tokens ---------------------------------------------------------------------
+
+
+def hash_api_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _end_api_tokens(user: User) -> None:
+    """Deactivation and a new password end every API token of the user at once, like their sessions."""
+    ApiToken.objects.filter(user=user).delete()
+
+
+def issue_api_token(*, user: User) -> tuple[ApiToken, str]:
+    """A new bearer token for an authenticated user; returns the record and the token, shown only this once.
+
+    Only the token's hash is stored. The user's expired tokens are cleared on the way.
+    Audit: auth.token_create.
+    """
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ApiToken.objects.filter(user=user, expires_at__lte=timezone.now()).delete()
+        token = ApiToken.objects.create(
+            user=user,
+            token_hash=hash_api_token(raw),
+            expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+        )
+        record_event(
+            actor=user,
+            action="auth.token_create",
+            target=user,
+            hospital=user.hospital,
+            summary=f"{user.username} obtained an API token",
+            changes={"token": token.pk, "expires_at": token.expires_at.isoformat()},
+        )
+        return token, raw
+
+
+def revoke_api_token(*, user: User, token: ApiToken) -> None:
+    """Revoke the token in use (logout of the API). Audit: auth.token_revoke."""
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action="auth.token_revoke",
+            target=user,
+            hospital=user.hospital,
+            summary=f"{user.username} revoked an API token",
+            changes={"token": token.pk},
+        )
+        ApiToken.objects.filter(pk=token.pk, user=user).delete()

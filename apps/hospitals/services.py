@@ -73,12 +73,13 @@ def create_hospital(
         return hospital
 
 
-def update_hospital(*, by, hospital: Hospital, **fields) -> Hospital:
+def update_hospital(*, by, hospital: Hospital, is_active: bool | None = None, **fields) -> Hospital:
     """Change a hospital's name, limits, validity default, address, phone or time zone. Super admin only.
 
     Lowering a limit below the number of active staff is allowed: nobody is
     deactivated, but no one more of that role can be created or re-activated
-    until the count falls below the new limit.
+    until the count falls below the new limit. `is_active`, when given, is applied
+    as `set_hospital_status` does, in the same transaction.
     Refuses: another role (PermissionDenied); unknown fields and invalid values (Invalid).
     Audit: hospital.update with before → after of the fields that changed.
     """
@@ -93,17 +94,18 @@ def update_hospital(*, by, hospital: Hospital, **fields) -> Hospital:
             if value is not None:
                 setattr(hospital, field, clean_text(value) if field in ("name", "phone") else value)
         changes = diff(hospital, before, EDITABLE_FIELDS)
-        if not changes:
-            return hospital
-        _save_validated(hospital, update_fields=[*changes, "updated_at"])
-        record_event(
-            actor=by,
-            action="hospital.update",
-            target=hospital,
-            hospital=hospital,
-            summary=f"Updated hospital {hospital.name}",
-            changes=changes,
-        )
+        if changes:
+            _save_validated(hospital, update_fields=[*changes, "updated_at"])
+            record_event(
+                actor=by,
+                action="hospital.update",
+                target=hospital,
+                hospital=hospital,
+                summary=f"Updated hospital {hospital.name}",
+                changes=changes,
+            )
+        if is_active is not None:
+            hospital = set_hospital_status(by=by, hospital=hospital, is_active=is_active)
         return hospital
 
 

@@ -9,6 +9,7 @@ from common.exceptions import Conflict, Invalid, NotFound
 from common.permissions import (
     can_edit_prescription_in_session,
     can_prescribe_for_visit,
+    can_read_prescription,
     ensure_same_hospital,
     require,
 )
@@ -43,6 +44,24 @@ def get_or_create_prescription(*, by, visit: Visit) -> Prescription:
             changes={"visit": visit.pk},
         )
         return prescription
+
+
+def record_prescription_view(*, by, prescription: Prescription) -> Prescription:
+    """Note who read a prescription (health data, SPEC §7) and return it.
+
+    Refuses: another hospital's (NotFound); anyone but the visit's doctor and the
+    pharmacy (PermissionDenied). Audit: prescription.view.
+    """
+    ensure_same_hospital(by, prescription)
+    require(can_read_prescription(by, prescription))
+    with transaction.atomic():
+        record_event(
+            actor=by,
+            action="prescription.view",
+            target=prescription,
+            summary=f"Viewed the prescription of visit #{prescription.visit_id}",
+        )
+    return prescription
 
 
 def _lock_open_session(*, by, session: ConsultationSession) -> ConsultationSession:

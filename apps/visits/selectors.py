@@ -42,6 +42,33 @@ def visits_for_patient(*, hospital, patient, exclude_visit_id=None) -> QuerySet[
     return visits
 
 
+def _visits_in_full(hospital) -> QuerySet[Visit]:
+    return (
+        Visit.objects.filter(hospital=hospital)
+        .select_related("hospital", "patient", "doctor", "vitals")
+        .prefetch_related(Prefetch("sessions", queryset=ConsultationSession.objects.order_by("session_number")))
+    )
+
+
+def visit_list(*, hospital, doctor=None, patient_id=None, day=None, is_active=None) -> QuerySet[Visit]:
+    """The hospital's visits, newest first, with patient, doctor, vitals and sessions; `doctor` narrows to theirs."""
+    visits = _visits_in_full(hospital).order_by("-created_at", "-id")
+    if doctor is not None:
+        visits = visits.filter(doctor=doctor)
+    if patient_id is not None:
+        visits = visits.filter(patient_id=patient_id)
+    if day is not None:
+        visits = visits.filter(visit_date=day)
+    if is_active is not None:
+        visits = visits.filter(is_active=is_active)
+    return visits
+
+
+def visit_detail_get(*, hospital, visit_id) -> Visit:
+    """One visit with patient, doctor, vitals and every session (what the API returns)."""
+    return _by_id(_visits_in_full(hospital), visit_id)
+
+
 def active_doctors(*, hospital) -> QuerySet[User]:
     return User.objects.filter(hospital=hospital, role=Role.DOCTOR, is_active=True).order_by(
         "first_name", "last_name", "username"

@@ -32,7 +32,8 @@ class DuplicateActiveVisit(Conflict):
         super().__init__(
             f"{existing_visit.patient.mrn} already has an active visit with {existing_visit.doctor.display_name} "
             f"(visit #{existing_visit.pk}, valid until {existing_visit.validity_end_date():%d %b %Y}). "
-            "Start a follow-up on that visit instead."
+            "Start a follow-up on that visit instead.",
+            extra={"existing_visit": existing_visit.pk},
         )
 
 

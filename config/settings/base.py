@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "pgtrigger",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "common",
     "apps.audit",
     "apps.hospitals",
@@ -140,6 +143,51 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
 
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+
+# REST API v1 (SPEC §4): bearer tokens first (so a missing login is a 401), then the browser's session with CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.accounts.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"token_failures": env("API_TOKEN_FAILURE_RATE", default="10/min")},
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Hours an API token lives after it is issued.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ClinicSetu API",
+    "DESCRIPTION": (
+        "The OPD day of a clinic: patients, visits with vitals, the doctor's queue and prescriptions, "
+        "the pharmacy. Authenticate with `POST /api/v1/auth/token/` and send `Authorization: Bearer <token>`. "
+        "Another hospital's object is a 404; a role or owner that may not act gets a 403; a state conflict a 409."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "common.constants.Role.choices",
+        "GenderEnum": "common.constants.Gender.choices",
+        "SessionStatusEnum": "common.constants.SessionStatus.choices",
+        "ItemStatusEnum": "common.constants.ItemStatus.choices",
+        "DispenseStatusEnum": "apps.pharmacy.selectors.STATUSES",
+    },
+    # Swagger UI from the sidecar package: no CDN, works offline on a clinic LAN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SECURITY": [{"bearerAuth": []}],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,60 @@
+"""API shapes of accounts and tokens."""
+
+from rest_framework import serializers
+
+from apps.accounts.models import User
+from common.constants import Role
+
+
+class UserOutput(serializers.ModelSerializer):
+    hospital_name = serializers.CharField(source="hospital.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "hospital",
+            "hospital_name",
+            "is_active",
+            "last_login",
+            "date_joined",
+        ]
+        read_only_fields = fields
+
+
+class UserCreateInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    role = serializers.ChoiceField(choices=Role.choices)
+    # A super admin names the hospital of the new admin; a hospital admin's staff join its own hospital.
+    hospital = serializers.IntegerField(required=False, min_value=1)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class UserUpdateInput(serializers.Serializer):
+    """Role and hospital never change; what is not here cannot be set."""
+
+    username = serializers.CharField(required=False, max_length=150)
+    password = serializers.CharField(required=False, write_only=True, max_length=128)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class TokenInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField(help_text="Send as `Authorization: Bearer <token>`. Shown only once.")
+    expires_at = serializers.DateTimeField()
+    user = UserOutput()

@@ -1,0 +1,70 @@
+"""REST API v1: prescriptions and their items (SPEC §4)."""
+
+from rest_framework import status
+
+from apps.prescriptions import selectors, services
+from apps.prescriptions.serializers import ItemInput, ItemOutput, PrescriptionOutput, StopByNameInput, StopItemInput
+from common.api import ApiView, api_doc
+from common.api_permissions import role_permission
+from common.permissions import can_see_queue, can_use_prescriptions
+
+ITEM_ERRORS = (400, 404, 409)
+
+
+class PrescriptionApi(ApiView):
+    permission_classes = [role_permission(can_use_prescriptions)]
+
+    @api_doc(
+        summary="A prescription with its active and stopped items (the visit's doctor, the pharmacy)",
+        response=PrescriptionOutput,
+        errors=(404,),
+    )
+    def get(self, request, pk):
+        prescription = selectors.prescription_get(hospital=request.user.hospital, prescription_id=pk)
+        return self.respond(
+            PrescriptionOutput, services.record_prescription_view(by=request.user, prescription=prescription)
+        )
+
+
+class PrescriptionItemMixin:
+    """Item writes: only a doctor, and the service holds them to their own open session."""
+
+    permission_classes = [role_permission(can_see_queue)]
+
+    def prescription(self):
+        return selectors.prescription_get(hospital=self.request.user.hospital, prescription_id=self.kwargs["pk"])
+
+
+class AddItemApi(PrescriptionItemMixin, ApiView):
+    @api_doc(
+        summary="Add a medicine in the open session (a medicine already active is a 409)",
+        request=ItemInput,
+        response=ItemOutput,
+        status_code=201,
+        errors=ITEM_ERRORS,
+    )
+    def post(self, request, pk):
+        data = self.input(ItemInput, prescription=self.prescription())
+        item = services.add_prescription_item(by=request.user, **data)
+        return self.respond(ItemOutput, item, status.HTTP_201_CREATED)
+
+
+class StopItemApi(PrescriptionItemMixin, ApiView):
+    @api_doc(summary="Stop an active item", request=StopItemInput, response=ItemOutput, errors=ITEM_ERRORS)
+    def post(self, request, pk, item_id):
+        data = self.input(StopItemInput, prescription=self.prescription())
+        item = selectors.item_get(hospital=request.user.hospital, item_id=item_id)
+        return self.respond(ItemOutput, services.stop_prescription_item(by=request.user, item=item, **data))
+
+
+class StopItemByNameApi(PrescriptionItemMixin, ApiView):
+    @api_doc(
+        summary="Stop the active item with this medicine name (case-insensitive)",
+        operation_id="prescriptions_items_stop_by_name",
+        request=StopByNameInput,
+        response=ItemOutput,
+        errors=ITEM_ERRORS,
+    )
+    def post(self, request, pk):
+        data = self.input(StopByNameInput, prescription=self.prescription())
+        return self.respond(ItemOutput, services.stop_prescription_item(by=request.user, **data))

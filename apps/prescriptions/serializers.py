@@ -1,0 +1,65 @@
+"""API shapes of prescriptions and their items."""
+
+from rest_framework import serializers
+
+from apps.prescriptions.models import Prescription, PrescriptionItem
+from apps.visits.selectors import session_get
+from common.api import HospitalObjectField
+
+
+class ItemOutput(serializers.ModelSerializer):
+    class Meta:
+        model = PrescriptionItem
+        fields = [
+            "id",
+            "medicine_name",
+            "dosage",
+            "frequency",
+            "duration",
+            "instructions",
+            "status",
+            "session",
+            "stopped_in_session",
+            "stopped_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PrescriptionOutput(serializers.ModelSerializer):
+    items = ItemOutput(many=True, read_only=True, help_text="Active and stopped, in the order they were added.")
+
+    class Meta:
+        model = Prescription
+        fields = ["id", "visit", "created_at", "items"]
+        read_only_fields = fields
+
+
+class SessionOfThisPrescription(HospitalObjectField):
+    """A consultation session of the prescription's own visit (the view passes the prescription in context)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(lookup=self._session, noun="session of this prescription's visit", **kwargs)
+
+    def _session(self, hospital, pk):
+        session = session_get(hospital=hospital, session_id=pk)
+        if session.visit_id != self.context["prescription"].visit_id:
+            raise serializers.ValidationError("This session is not part of this prescription's visit.")
+        return session
+
+
+class ItemInput(serializers.Serializer):
+    session = SessionOfThisPrescription(help_text="The open session the item is added in.")
+    medicine_name = serializers.CharField(max_length=200)
+    dosage = serializers.CharField(max_length=100, help_text='e.g. "500 mg"')
+    frequency = serializers.CharField(max_length=50, help_text='e.g. "1-0-1", "BD"')
+    duration = serializers.CharField(max_length=50, help_text='e.g. "5 days"')
+    instructions = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="after food")
+
+
+class StopItemInput(serializers.Serializer):
+    session = SessionOfThisPrescription(help_text="The open session the item is stopped in.")
+
+
+class StopByNameInput(StopItemInput):
+    medicine_name = serializers.CharField(max_length=200)

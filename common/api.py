@@ -1,0 +1,106 @@
+"""What every API view shares: pagination, the one mapping of domain errors to HTTP, and error docs.
+
+Services raise `common.exceptions.DomainError`; `exception_handler` turns it into
+the DRF-style body and status of SPEC §4 (400 field → messages or detail, 403,
+404, 409), so no view catches domain errors itself.
+"""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from common.exceptions import DomainError, NotFound
+
+
+class HospitalObjectField(serializers.IntegerField):
+    """An id in a request body, resolved through a hospital-scoped selector.
+
+    `lookup(hospital, pk)` returns the object or raises NotFound; an unknown id and
+    another hospital's id get the same 400 ("No such patient"), nothing saved (SPEC §7).
+    """
+
+    def __init__(self, *, lookup, noun: str, **kwargs):
+        self.lookup = lookup
+        self.noun = noun
+        super().__init__(min_value=1, **kwargs)
+
+    def to_internal_value(self, data):
+        pk = super().to_internal_value(data)
+        try:
+            return self.lookup(self.context["request"].user.hospital, pk)
+        except NotFound:
+            raise serializers.ValidationError(f"No such {self.noun}.") from None
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class ApiView(GenericAPIView):
+    """Base of every API view: parse input with one serializer, call one service or selector, answer with another."""
+
+    def input(self, serializer_class, *, data=None, partial: bool = False, **context) -> dict:
+        serializer = serializer_class(
+            data=self.request.data if data is None else data,
+            partial=partial,
+            context={"request": self.request, **context},
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def query(self, serializer_class) -> dict:
+        """Validated query-string filters (a bad filter is a 400, not an empty list)."""
+        return self.input(serializer_class, data=self.request.query_params)
+
+    def respond(self, output_class, instance, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(output_class(instance, context={"request": self.request}).data, status=status_code)
+
+    def respond_page(self, output_class, queryset) -> Response:
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(output_class(page, many=True, context={"request": self.request}).data)
+
+
+def _error_body(error: DomainError) -> dict[str, Any]:
+    if error.errors:
+        body = {("non_field_errors" if field == "__all__" else field): msgs for field, msgs in error.errors.items()}
+    else:
+        body = {"detail": error.message}
+    return body | error.extra
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(_error_body(exc), status=exc.status_code)
+    return drf_exception_handler(exc, context)
+
+
+# OpenAPI ------------------------------------------------------------------------
+
+_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+_FIELD_ERRORS = inline_serializer(
+    "ValidationErrors",
+    fields={
+        "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
+        "detail": serializers.CharField(required=False),
+    },
+)
+ERROR_RESPONSES = {
+    status.HTTP_400_BAD_REQUEST: OpenApiResponse(
+        _FIELD_ERRORS, description="Invalid input: each field with its messages (or `detail`)."
+    ),
+    status.HTTP_401_UNAUTHORIZED: OpenApiResponse(_DETAIL, description="No valid token or session."),
+    status.HTTP_403_FORBIDDEN: OpenApiResponse(_DETAIL, description="This role or person may not do this."),
+    status.HTTP_404_NOT_FOUND: OpenApiResponse(_DETAIL, description="Not found (including another hospital's)."),
+    status.HTTP_409_CONFLICT: OpenApiResponse(_DETAIL, description="The current state forbids it."),
+    status.HTTP_429_TOO_MANY_REQUESTS: OpenApiResponse(_DETAIL, description="Too many failed attempts; wait."),
+}
+
+
+def api_doc(*, summary: str, response: Any = None, request: Any = None, status_code: int = 200, errors=(), **kwargs):
+    """extend_schema with the errors every authenticated endpoint can give (401, 403) plus `errors`."""
+    codes = (status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN, *errors)
+    responses = {status_code: response} | {code: ERROR_RESPONSES[code] for code in codes}
+    return extend_schema(summary=summary, request=request, responses=responses, **kwargs)

@@ -1,0 +1,39 @@
+"""REST API v1 (SPEC §4), one line per endpoint of the table, in its order."""
+
+from django.urls import path
+
+from apps.accounts.api import MeApi, TokenApi, UserDetailApi, UserListApi
+from apps.audit.api import AuditEventListApi
+from apps.consultations.api import CompleteSessionApi, QueueApi, SessionApi
+from apps.hospitals.api import HospitalDetailApi, HospitalListApi
+from apps.patients.api import PatientDetailApi, PatientListApi
+from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
+from apps.prescriptions.api import AddItemApi, PrescriptionApi, StopItemApi, StopItemByNameApi
+from apps.visits.api import CloseVisitApi, FollowUpApi, VisitDetailApi, VisitListApi
+
+urlpatterns = [
+    path("auth/token/", TokenApi.as_view(), name="token"),
+    path("me/", MeApi.as_view(), name="me"),
+    path("hospitals/", HospitalListApi.as_view(), name="hospitals"),
+    path("hospitals/<int:pk>/", HospitalDetailApi.as_view(), name="hospital"),
+    path("users/", UserListApi.as_view(), name="users"),
+    path("users/<int:pk>/", UserDetailApi.as_view(), name="user"),
+    path("patients/", PatientListApi.as_view(), name="patients"),
+    path("patients/<int:pk>/", PatientDetailApi.as_view(), name="patient"),
+    path("visits/", VisitListApi.as_view(), name="visits"),
+    path("visits/<int:pk>/", VisitDetailApi.as_view(), name="visit"),
+    path("visits/<int:pk>/follow-up/", FollowUpApi.as_view(), name="visit-follow-up"),
+    path("visits/<int:pk>/close/", CloseVisitApi.as_view(), name="visit-close"),
+    path("queue/", QueueApi.as_view(), name="queue"),
+    path("sessions/<int:pk>/", SessionApi.as_view(), name="session"),
+    path("sessions/<int:pk>/complete/", CompleteSessionApi.as_view(), name="session-complete"),
+    path("prescriptions/<int:pk>/", PrescriptionApi.as_view(), name="prescription"),
+    path("prescriptions/<int:pk>/items/", AddItemApi.as_view(), name="prescription-items"),
+    path("prescriptions/<int:pk>/items/stop/", StopItemByNameApi.as_view(), name="prescription-item-stop-by-name"),
+    path("prescriptions/<int:pk>/items/<int:item_id>/stop/", StopItemApi.as_view(), name="prescription-item-stop"),
+    path("pharmacy/dispense-records/", DispenseRecordListApi.as_view(), name="dispense-records"),
+    path("pharmacy/dispense-records/<int:pk>/", DispenseRecordDetailApi.as_view(), name="dispense-record"),
+    path("pharmacy/dispense-records/<int:pk>/print/", PrintApi.as_view(), name="dispense-record-print"),
+    path("pharmacy/dispense-records/<int:pk>/dispense/", DispenseApi.as_view(), name="dispense-record-dispense"),
+    path("audit/", AuditEventListApi.as_view(), name="audit"),
+]
