@@ -50,6 +50,33 @@ def medical_staff(hospital):
 
 
 @pytest.fixture
+def api_as():
+    """An API client carrying a real bearer token of `user` (None: no credentials at all)."""
+    from rest_framework.test import APIClient
+
+    from apps.accounts.services import issue_api_token
+
+    def client_for(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            _, raw = issue_api_token(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle and lockout counters live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def on_postgresql():
     return connection.vendor == "postgresql"
 

@@ -28,8 +28,10 @@ class HospitalObjectField(serializers.IntegerField):
         self.noun = noun
         super().__init__(min_value=1, **kwargs)
 
-    def to_internal_value(self, data):
-        pk = super().to_internal_value(data)
+    def run_validation(self, data=serializers.empty):
+        pk = super().run_validation(data)  # an integer ≥ 1, or the field's own 400
+        if pk is None:
+            return None
         try:
             return self.lookup(self.context["request"].user.hospital, pk)
         except NotFound:
@@ -100,7 +102,10 @@ ERROR_RESPONSES = {
 
 
 def api_doc(*, summary: str, response: Any = None, request: Any = None, status_code: int = 200, errors=(), **kwargs):
-    """extend_schema with the errors every authenticated endpoint can give (401, 403) plus `errors`."""
-    codes = (status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN, *errors)
+    """extend_schema with the errors every authenticated endpoint can give (401, 403) plus `errors`;
+    a list (`response` with many=True) also documents 400 and 404 ("Invalid page.")."""
+    codes = [status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN, *errors]
+    if getattr(response, "many", False):
+        codes += [status.HTTP_400_BAD_REQUEST, status.HTTP_404_NOT_FOUND]  # a bad filter; a page past the end
     responses = {status_code: response} | {code: ERROR_RESPONSES[code] for code in codes}
     return extend_schema(summary=summary, request=request, responses=responses, **kwargs)

@@ -17,3 +17,7 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script, no CDN.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "common.error_views.bad_request"
+handler404 = "common.error_views.page_not_found"
+handler500 = "common.error_views.server_error"

@@ -7,6 +7,7 @@ from common.constants import Role
 
 
 class UserOutput(serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="May be empty.")
     hospital_name = serializers.CharField(source="hospital.name", read_only=True, allow_null=True, default=None)
 
     class Meta:

@@ -1,0 +1,50 @@
+"""A hospital's OPD morning, built through the services, for API tests that need one of everything."""
+
+from types import SimpleNamespace
+
+from apps.accounts.tests.factories import UserFactory
+from apps.consultations.services import complete_session, open_session
+from apps.patients.services import create_patient
+from apps.pharmacy.models import DispenseRecord
+from apps.pharmacy.services import mark_as_printed
+from apps.prescriptions.services import add_prescription_item
+from apps.visits.services import create_visit_with_vitals
+from common.constants import Role
+
+MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
+
+
+def build_world(hospital, prefix: str) -> SimpleNamespace:
+    """Staff of each role; `visit` has an open session with one item; `visit2`'s session is completed,
+    its record printed; `patient3` has no visit yet."""
+    users = {
+        role: UserFactory(role=getattr(Role, role.upper()), hospital=hospital, username=f"{prefix}{role}")
+        for role in ("hospital_admin", "receptionist", "doctor", "medical_staff")
+    }
+    doctor2 = UserFactory(role=Role.DOCTOR, hospital=hospital, username=f"{prefix}doctor2")
+    desk, doctor = users["receptionist"], users["doctor"]
+    patients = [
+        create_patient(by=desk, full_name=f"Patient {n}", age=40, gender="F", phone_number=f"98765{n:05d}")
+        for n in (1, 2, 3)
+    ]
+    visit = create_visit_with_vitals(by=desk, patient=patients[0], doctor=doctor, vitals={"pulse_rate": 72})
+    session = open_session(by=doctor, session=visit.sessions.get())
+    item = add_prescription_item(by=doctor, session=session, medicine_name="Paracetamol", **MEDICINE)
+    visit2 = create_visit_with_vitals(by=desk, patient=patients[1], doctor=doctor)
+    session2 = open_session(by=doctor, session=visit2.sessions.get())
+    add_prescription_item(by=doctor, session=session2, medicine_name="Amoxicillin", **MEDICINE)
+    complete_session(by=doctor, session=session2)
+    record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
+    return SimpleNamespace(
+        hospital=hospital,
+        doctor2=doctor2,
+        **users,
+        patient=patients[0],
+        patient3=patients[2],
+        visit=visit,
+        session=session,
+        prescription=item.prescription,
+        item=item,
+        visit2=visit2,
+        record=record,
+    )

@@ -1,0 +1,120 @@
+"""Every API endpoint × every role × own/other hospital, with the exact status of SPEC §1 and §4.
+
+A cell reads "own/other": the status when the ids (in the path or body) are of the
+user's own hospital, then of another hospital. One number means both. Rules behind it:
+no credentials → 401; a role that may not use the endpoint → 403 before anything is
+looked up; another hospital's object in the path → 404, never 403; another hospital's
+id in a body → 400 naming the field; inside the hospital, an owner rule → 403.
+"""
+
+import pytest
+
+from apps.audit.models import AuditEvent
+from common.constants import Role
+from tests.api_world import MEDICINE, build_world
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "super_admin", "hospital_admin", "receptionist", "doctor", "doctor2", "medical_staff")
+NEW_STAFF = {"password": "a-long-enough-secret-9", "first_name": "New"}
+
+# fmt: off
+MATRIX = [
+    # method, path,                                   body(w),                                                        anon super  h.admin  desk     doctor   doctor2  pharmacy
+    ("DELETE", "/auth/token/",                         None,                                                           "401", "204", "204",   "204",   "204",   "204",   "204"),
+    ("GET",    "/me/",                                 None,                                                           "401", "200", "200",   "200",   "200",   "200",   "200"),
+    ("GET",    "/hospitals/",                          None,                                                           "401", "200", "403",   "403",   "403",   "403",   "403"),
+    ("POST",   "/hospitals/",                          lambda w: {"name": "New Clinic", "max_doctors": 2, "max_receptionists": 1, "max_medical_staff": 1},
+                                                                                                                       "401", "201", "403",   "403",   "403",   "403",   "403"),
+    ("GET",    "/hospitals/{hospital}/",               None,                                                           "401", "200", "403",   "403",   "403",   "403",   "403"),
+    ("PATCH",  "/hospitals/{hospital}/",               lambda w: {"phone": "020 5550 1234"},                           "401", "200", "403",   "403",   "403",   "403",   "403"),
+    ("GET",    "/users/",                              None,                                                           "401", "200", "200",   "403",   "403",   "403",   "403"),
+    ("POST",   "/users/",                              lambda w: {**NEW_STAFF, "username": "newdesk", "role": Role.RECEPTIONIST, "hospital": w.hospital.pk},
+                                                                                                                       "401", "403", "201",   "403",   "403",   "403",   "403"),
+    ("POST",   "/users/",                              lambda w: {**NEW_STAFF, "username": "newadmin", "role": Role.HOSPITAL_ADMIN, "hospital": w.hospital.pk},
+                                                                                                                       "401", "201", "403",   "403",   "403",   "403",   "403"),
+    ("GET",    "/users/{hospital_admin}/",             None,                                                           "401", "200", "200/404", "403",  "403",   "403",   "403"),
+    ("PATCH",  "/users/{receptionist}/",               lambda w: {"first_name": "Renamed"},                            "401", "404", "200/404", "403",  "403",   "403",   "403"),
+    ("GET",    "/patients/",                           None,                                                           "401", "403", "403",   "200",   "200",   "200",   "403"),
+    ("POST",   "/patients/",                           lambda w: {"full_name": "New Patient", "age": 30, "gender": "M"},
+                                                                                                                       "401", "403", "403",   "201",   "403",   "403",   "403"),
+    ("GET",    "/patients/{patient}/",                 None,                                                           "401", "403", "403",   "200/404", "200/404", "200/404", "403"),
+    ("PATCH",  "/patients/{patient}/",                 lambda w: {"address": "New address"},                           "401", "403", "403",   "200/404", "403",  "403",   "403"),
+    ("GET",    "/visits/",                             None,                                                           "401", "403", "403",   "200",   "200",   "200",   "403"),
+    ("POST",   "/visits/",                             lambda w: {"patient": w.patient3.pk, "doctor": w.doctor.pk},   "401", "403", "403",   "201/400", "403",  "403",   "403"),
+    ("GET",    "/visits/{visit}/",                     None,                                                           "401", "403", "403",   "200/404", "200/404", "403/404", "403"),
+    ("POST",   "/visits/{visit2}/follow-up/",          None,                                                           "401", "403", "403",   "201/404", "403",  "403",   "403"),
+    ("POST",   "/visits/{visit2}/close/",              None,                                                           "401", "403", "403",   "200/404", "200/404", "403/404", "403"),
+    ("GET",    "/queue/",                              None,                                                           "401", "403", "403",   "403",   "200",   "200",   "403"),
+    ("GET",    "/sessions/{session}/",                 None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("POST",   "/sessions/{session}/complete/",        None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("GET",    "/prescriptions/{prescription}/",       None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "200/404"),
+    ("POST",   "/prescriptions/{prescription}/items/", lambda w: {**MEDICINE, "session": w.session.pk, "medicine_name": "Cetirizine"},
+                                                                                                                       "401", "403", "403",   "403",   "201/404", "403/404", "403"),
+    ("POST",   "/prescriptions/{prescription}/items/{item}/stop/", lambda w: {"session": w.session.pk},             "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("POST",   "/prescriptions/{prescription}/items/stop/", lambda w: {"session": w.session.pk, "medicine_name": "paracetamol"},
+                                                                                                                       "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("GET",    "/pharmacy/dispense-records/",          None,                                                           "401", "403", "403",   "403",   "403",   "403",   "200"),
+    ("GET",    "/pharmacy/dispense-records/{record}/", None,                                                           "401", "403", "403",   "403",   "403",   "403",   "200/404"),
+    ("POST",   "/pharmacy/dispense-records/{record}/print/", None,                                                     "401", "403", "403",   "403",   "403",   "403",   "200/404"),
+    ("POST",   "/pharmacy/dispense-records/{record}/dispense/", None,                                                  "401", "403", "403",   "403",   "403",   "403",   "200/404"),
+    ("GET",    "/audit/",                              None,                                                           "401", "200", "200",   "403",   "403",   "403",   "403"),
+]
+# fmt: on
+
+
+def _cells():
+    for method, path, body, *statuses in MATRIX:
+        refers_to_objects = "{" in path or body is not None
+        for role, cell in zip(ROLES, statuses, strict=True):
+            own, _, other = cell.partition("/")
+            yield pytest.param(method, path, body, role, "own", int(own), id=f"{method} {path} {role} own")
+            if refers_to_objects:
+                status = int(other or own)
+                yield pytest.param(method, path, body, role, "other", status, id=f"{method} {path} {role} other")
+
+
+@pytest.fixture
+def worlds(hospital, other_hospital, super_admin):
+    return {"own": build_world(hospital, ""), "other": build_world(other_hospital, "x_"), "root": super_admin}
+
+
+def _path(template: str, world) -> str:
+    ids = {name: getattr(world, name).pk for name in vars(world) if hasattr(getattr(world, name), "pk")}
+    return "/api/v1" + template.format(**ids)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "role", "ids_of", "status"), list(_cells()))
+def test_permission_matrix(worlds, api_as, method, path, body, role, ids_of, status):
+    own = worlds["own"]
+    user = {"anonymous": None, "super_admin": worlds["root"]}.get(role, getattr(own, role, None))
+    target = worlds[ids_of]
+    events_before = AuditEvent.objects.count()
+    client = api_as(user)
+    events_after_login = AuditEvent.objects.count()
+
+    answer = getattr(client, method.lower())(_path(path, target), body(target) if body else None, format="json")
+
+    assert answer.status_code == status, answer.content
+    if status in (403, 404):
+        # A refusal says only that: no field of the object, and nothing is recorded as done.
+        assert set(answer.json()) == {"detail"}
+        assert AuditEvent.objects.count() == events_after_login
+    if status == 401:
+        assert AuditEvent.objects.count() == events_before
+
+
+def test_the_matrix_covers_every_endpoint_of_the_schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    documented = {
+        (method.upper(), path.removeprefix("/api/v1").replace("{id}", "{x}").replace("{item_id}", "{x}"))
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+    import re
+
+    covered = {(method, re.sub(r"\{\w+\}", "{x}", path)) for method, path, *_ in MATRIX}
+    covered.add(("POST", "/auth/token/"))  # logging in is what every other row starts from; see test_api_auth
+    assert documented == covered
