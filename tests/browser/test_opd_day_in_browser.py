@@ -68,6 +68,17 @@ class Browser:
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], f"{page.url} scrolls sideways at {self.size}: {width}"
 
+    def submit(self, button: str, /, **fields: str) -> None:
+        """Fill the form's fields by name (a <select> by its option's value) and press `button`."""
+        for name, value in fields.items():
+            field = self.page.locator(f"#id_{name}")
+            if field.evaluate("element => element.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+        self.page.get_by_role("button", name=button).click()
+        self.fits()
+
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SCREENSHOTS / f"{name}-{self.size}.png", full_page=True)
@@ -111,12 +122,7 @@ def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size):
         admin = log_in("admin")
         expect(admin.page.get_by_role("heading", name="Staff of Sanjeevani Clinic")).to_be_visible()
         admin.nav("Add staff")
-        admin.page.select_option("#id_role", Role.DOCTOR)
-        admin.page.fill("#id_username", "doc2")
-        admin.page.fill("#id_first_name", "Ravi")
-        admin.page.fill("#id_password", "a-long-enough-password")
-        admin.page.get_by_role("button", name="Save").click()
-        admin.fits()
+        admin.submit("Save", role=Role.DOCTOR, username="doc2", first_name="Ravi", password="a-long-enough-password")
         # Refused: the hospital may have one active doctor, and has one. The input is kept.
         expect(admin.page.get_by_role("alert")).to_contain_text("at most 1 active doctor")
         expect(admin.page.locator("#id_first_name")).to_have_value("Ravi")
@@ -130,25 +136,13 @@ def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size):
         desk = log_in("desk")
         expect(desk.page.get_by_role("heading", name="Find a patient")).to_be_visible()
         desk.nav("Register patient")
-        desk.page.fill("#id_full_name", "Kavya Menon")
-        desk.page.fill("#id_age", "31")
-        desk.page.select_option("#id_gender", "F")
-        desk.page.fill("#id_phone_number", "98450 12345")
-        desk.page.get_by_role("button", name="Save").click()
-        desk.fits()
+        desk.submit("Save", full_name="Kavya Menon", age="31", gender="F", phone_number="98450 12345")
         expect(desk.page.get_by_role("status")).to_contain_text("Registered Kavya Menon as P-000001.")
         desk.page.select_option("#id_doctor", label="Dr. Asha Rao")
-        desk.page.fill("#id_height_cm", "160")
-        desk.page.fill("#id_weight_kg", "64")
-        desk.page.fill("#id_blood_pressure", "80/120")
-        desk.page.fill("#id_pulse_rate", "72")
-        desk.page.get_by_role("button", name="Create visit").click()
-        desk.fits()
+        desk.submit("Create visit", height_cm="160", weight_kg="64", blood_pressure="80/120", pulse_rate="72")
         expect(desk.page.locator("#id_blood_pressure_error")).to_contain_text("Diastolic pressure must be lower")
         expect(desk.page.locator("#id_height_cm")).to_have_value("160")
-        desk.page.fill("#id_blood_pressure", "118/76")
-        desk.page.get_by_role("button", name="Create visit").click()
-        desk.fits()
+        desk.submit("Create visit", blood_pressure="118/76")
         expect(desk.page.get_by_role("status")).to_contain_text("token 1 with Dr. Asha Rao")
         desk.nav("Front desk")
         today = desk.page.locator("table", has_text="Kavya Menon")
@@ -173,12 +167,14 @@ def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size):
             ("Cetirizine", "10 mg", "0-0-1", "3 days", "at night", "Added Cetirizine."),
             ("PARACETAMOL", "650 mg", "1-1-1", "3 days", "", "already on this prescription"),
         ]:
-            doctor.page.fill("#id_medicine_name", medicine)
-            doctor.page.fill("#id_dosage", dosage)
-            doctor.page.fill("#id_frequency", frequency)
-            doctor.page.fill("#id_duration", duration)
-            doctor.page.fill("#id_instructions", instructions)
-            doctor.page.get_by_role("button", name="Add medicine").click()
+            doctor.submit(
+                "Add medicine",
+                medicine_name=medicine,
+                dosage=dosage,
+                frequency=frequency,
+                duration=duration,
+                instructions=instructions,
+            )
             expect(prescription.locator(".alert").first).to_contain_text(answer)
             doctor.fits()
         # The duplicate was refused inside the section, and the doctor's input is still there.
