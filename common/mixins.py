@@ -8,9 +8,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from common.exceptions import DomainError, NotFound, PermissionDenied
+from common.submissions import Done, submit_once
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -20,10 +22,34 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
+            if request.htmx:
+                # A partial refresh after the session ended: reload the whole page, which goes to login,
+                # instead of swapping the login page into a fragment.
+                return HttpResponse(headers={"HX-Refresh": "true"})
             return self.handle_no_permission()
         if not type(self).role_check(request.user):
             raise DjangoPermissionDenied("You do not have permission to open this page.")
         return super().dispatch(request, *args, **kwargs)
+
+
+class HtmxPartialMixin:
+    """An htmx request gets `partial_template_name` (a fragment of the page) with the page's context."""
+
+    partial_template_name: str
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return [self.partial_template_name]
+        return super().get_template_names()
+
+    def render_to_response(self, context, **response_kwargs):
+        return vary_on_htmx(super().render_to_response(context, **response_kwargs))
+
+
+def vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    """A URL that answers with a page or a fragment must not let a cache mix the two up."""
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 class DomainErrorMixin:
@@ -77,6 +103,10 @@ class ServiceFormMixin(DomainErrorMixin):
         return self.page_title
 
     def form_valid(self, form):
+        # A double submit runs `perform` once (common.submissions).
+        return submit_once(self.request, lambda: self.write(form))
+
+    def write(self, form) -> Done | HttpResponse:
         try:
             self.result = self.perform(form)
         except (NotFound, PermissionDenied):
@@ -84,9 +114,7 @@ class ServiceFormMixin(DomainErrorMixin):
         except DomainError as error:
             add_domain_error(form, error)
             return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.success_message.format(result=self.result))
-        return redirect(self.get_success_url())
+        return Done(self.get_success_url(), self.success_message.format(result=self.result))
 
 
 def add_domain_error(form, error: DomainError) -> None:

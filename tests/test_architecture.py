@@ -1,6 +1,7 @@
 """Project-wide guards: the layering, tenant scoping and tenancy columns hold everywhere."""
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,18 @@ def test_production_settings_start_when_configured():
     }
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+INLINE_CODE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|\son[a-z]+=|\shx-on", re.IGNORECASE)
+
+
+def test_templates_carry_no_inline_script_or_style():
+    """The coming Content-Security-Policy is default-src 'self' without 'unsafe-inline': JS lives in
+    static/js/app.js, CSS in static/css/app.css."""
+    offences = [
+        f"{path.relative_to(ROOT)}:{number} {line.strip()}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if INLINE_CODE.search(line)
+    ]
+    assert not offences, "inline script or style:\n" + "\n".join(offences)

@@ -11,15 +11,22 @@ from apps.prescriptions.selectors import item_get, prescription_for_visit
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
 from apps.visits.selectors import visits_for_patient
 from common.exceptions import Conflict, Invalid
-from common.mixins import DomainErrorMixin, RoleRequiredMixin, add_domain_error
-from common.permissions import can_see_queue
+from common.mixins import (
+    DomainErrorMixin,
+    HtmxPartialMixin,
+    RoleRequiredMixin,
+    add_domain_error,
+    vary_on_htmx,
+)
+from common.permissions import can_see_queue, can_view_hospital_dashboard
 
 
-class QueueView(RoleRequiredMixin, TemplateView):
-    """The doctor's start page: own open sessions, oldest first."""
+class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
+    """The doctor's start page: own open sessions, oldest first. The page polls this view (htmx) for the list."""
 
     role_check = can_see_queue
     template_name = "consultations/queue.html"
+    partial_template_name = "consultations/_queue.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sessions=selectors.get_doctor_queue(doctor=self.request.user), **kwargs)
@@ -33,21 +40,44 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
         return selectors.consultation_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
     def consultation_page(self, *, item_form=None, status=200):
-        """The consultation page; rendered again with the add-medicine input kept after an error."""
+        """The consultation page, or for htmx only its prescription section (with the messages).
+
+        Rendered again with the add-medicine input kept after an error: 400 for a plain POST, 200 for
+        htmx, which swaps only successful answers (the error is shown inside the section).
+        """
         session = self.session
         hospital = self.request.user.hospital
         context = {
             "session": session,
-            "visit": session.visit,
-            "patient": session.visit.patient,
-            "vitals": session.visit.vitals,
             "prescription": prescription_for_visit(hospital=hospital, visit=session.visit),
-            "history": visits_for_patient(
-                hospital=hospital, patient=session.visit.patient, exclude_visit_id=session.visit_id
-            ),
             "item_form": item_form or ItemForm(),
         }
-        return TemplateResponse(self.request, "consultations/session.html", context, status=status)
+        if self.request.htmx:
+            template, status = "consultations/_prescription.html", 200
+        else:
+            template = "consultations/session.html"
+            context |= {
+                "visit": session.visit,
+                "patient": session.visit.patient,
+                "vitals": session.visit.vitals,
+                "history": visits_for_patient(
+                    hospital=hospital, patient=session.visit.patient, exclude_visit_id=session.visit_id
+                ),
+            }
+        return vary_on_htmx(TemplateResponse(self.request, template, context, status=status))
+
+    def prescription_changed(self, message: str):
+        """After an add or stop: htmx swaps the section in place; a plain POST redirects back to the page."""
+        messages.success(self.request, message)
+        if self.request.htmx:
+            return self.consultation_page()
+        return redirect("consultations:session", self.session.pk)
+
+    def domain_error_response(self, request, error):
+        # The message is already queued; htmx gets the section with it instead of a redirect to swap in.
+        if request.htmx:
+            return self.consultation_page()
+        return super().domain_error_response(request, error)
 
 
 class SessionView(SessionMixin, View):
@@ -65,8 +95,7 @@ class AddItemView(SessionMixin, View):
             except (Invalid, Conflict) as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, f"Added {item.medicine_name}.")
-                return redirect("consultations:session", pk)
+                return self.prescription_changed(f"Added {item.medicine_name}.")
         return self.consultation_page(item_form=form, status=400)
 
 
@@ -74,8 +103,7 @@ class StopItemView(SessionMixin, View):
     def post(self, request, pk, item_id):
         item = item_get(hospital=request.user.hospital, item_id=item_id)
         item = stop_prescription_item(by=request.user, session=self.session, item=item)
-        messages.success(request, f"Stopped {item.medicine_name}.")
-        return redirect("consultations:session", pk)
+        return self.prescription_changed(f"Stopped {item.medicine_name}.")
 
 
 class CompleteView(SessionMixin, View):
@@ -83,3 +111,19 @@ class CompleteView(SessionMixin, View):
         session = services.complete_session(by=request.user, session=self.session)
         messages.success(request, f"Consultation with {session.visit.patient.full_name} completed.")
         return redirect("consultations:queue")
+
+
+class DashboardView(RoleRequiredMixin, TemplateView):
+    """The hospital admin's view of today: counts by stage, and per doctor (see selectors.day_counts)."""
+
+    role_check = can_view_hospital_dashboard
+    template_name = "consultations/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        hospital = self.request.user.hospital
+        return super().get_context_data(
+            today=hospital.local_date(),
+            counts=selectors.day_counts(hospital=hospital),
+            doctors=selectors.day_counts_by_doctor(hospital=hospital),
+            **kwargs,
+        )

@@ -8,5 +8,6 @@ urlpatterns = [
     path("records/<int:pk>/", views.RecordDetailView.as_view(), name="detail"),
     path("records/<int:pk>/print/", views.MarkPrintedView.as_view(), name="print"),
     path("records/<int:pk>/print-view/", views.PrintView.as_view(), name="print_view"),
+    path("records/<int:pk>/labels/", views.LabelsView.as_view(), name="labels"),
     path("records/<int:pk>/dispense/", views.DispenseView.as_view(), name="dispense"),
 ]

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.views import View
@@ -18,16 +19,19 @@ class PharmacyMixin(RoleRequiredMixin, DomainErrorMixin):
 
 
 class PharmacyListView(PharmacyMixin, TemplateView):
-    """Medical staff's start page: prescriptions waiting (?status=pending|printed|dispensed)."""
+    """Medical staff's start page: prescriptions waiting (?status=pending|printed|dispensed), a page at a time."""
 
     template_name = "pharmacy/list.html"
+    page_size = 25
 
     def get_context_data(self, **kwargs):
         status = self.request.GET.get("status") or "pending"
-        records = list(selectors.dispense_record_list(hospital=self.request.user.hospital, status=status)[:200])
-        for record in records:
+        records = selectors.dispense_record_list(hospital=self.request.user.hospital, status=status)
+        # get_page: a missing, bad or too-high page number shows the nearest page, never an error.
+        page = Paginator(records, self.page_size).get_page(self.request.GET.get("page"))
+        for record in page:
             record.covered_items = selectors.record_items(record)
-        return super().get_context_data(records=records, status=status, statuses=selectors.STATUSES, **kwargs)
+        return super().get_context_data(page=page, status=status, statuses=selectors.STATUSES, **kwargs)
 
 
 class RecordDetailView(PharmacyMixin, TemplateView):
@@ -37,13 +41,21 @@ class RecordDetailView(PharmacyMixin, TemplateView):
         return super().get_context_data(record=self.record, items=selectors.record_items(self.record), **kwargs)
 
 
-class PrintView(PharmacyMixin, TemplateView):
+class PrintView(RecordDetailView):
     """The printable prescription (A5). Opening it from the print button records the print."""
 
     template_name = "pharmacy/print.html"
 
+
+class LabelsView(RecordDetailView):
+    """One medicine label per item the record covers: a label printer's roll or a sheet of them on A4."""
+
+    template_name = "pharmacy/labels.html"
+    LAYOUTS = ("sheet", "roll")
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(record=self.record, items=selectors.record_items(self.record), **kwargs)
+        layout = self.request.GET.get("layout")
+        return super().get_context_data(layout=layout if layout in self.LAYOUTS else "sheet", **kwargs)
 
 
 class MarkPrintedView(PharmacyMixin, View):

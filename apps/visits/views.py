@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
@@ -11,6 +12,7 @@ from common.constants import Role
 from common.exceptions import Invalid
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, add_domain_error
 from common.permissions import can_create_visit, can_read_patients, has_role, require
+from common.submissions import Done, submit_once
 
 
 class FrontDeskView(RoleRequiredMixin, TemplateView):
@@ -57,14 +59,19 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
 
     def post(self, request, pk):
         require(can_create_visit(request.user))
-        form = self.visit_form(request.POST)
+        # A double click creates one visit, and the second click lands on the same message.
+        return submit_once(request, lambda: self.create_visit(self.visit_form(request.POST)))
+
+    def create_visit(self, form: VisitForm):
         duplicate = None
         if form.is_valid():
             try:
                 visit = services.create_visit_with_vitals(
-                    by=request.user,
+                    by=self.request.user,
                     patient=self.patient,
-                    doctor=selectors.doctor_get(hospital=request.user.hospital, doctor_id=form.cleaned_data["doctor"]),
+                    doctor=selectors.doctor_get(
+                        hospital=self.request.user.hospital, doctor_id=form.cleaned_data["doctor"]
+                    ),
                     validity_days=form.cleaned_data["validity_days"],
                     vitals=form.vitals(),
                 )
@@ -75,11 +82,10 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
                 add_domain_error(form, error)
             else:
                 token = visit.sessions.get().token_number
-                messages.success(
-                    request,
+                return Done(
+                    reverse("visits:patient", args=[self.patient.pk]),
                     f"Visit created for {self.patient.full_name}: token {token} with {visit.doctor.display_name}.",
                 )
-                return redirect("visits:patient", pk)
         context = self.get_context_data(visit_form=form, duplicate_visit=duplicate)
         return self.render_to_response(context, status=400)
 

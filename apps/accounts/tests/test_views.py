@@ -149,3 +149,26 @@ class TestStaffPages:
         client.force_login(hospital_admin)
         with django_assert_max_num_queries(8):
             assert client.get(reverse("accounts:staff")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fixture", "links"),
+    [
+        ("super_admin", ["hospitals:list", "hospitals:create"]),
+        ("hospital_admin", ["consultations:dashboard", "accounts:staff", "accounts:staff_create"]),
+        ("receptionist", ["visits:front_desk", "patients:create"]),
+        ("doctor", ["consultations:queue"]),
+        ("medical_staff", ["pharmacy:list"]),
+    ],
+)
+def test_the_layout_shows_who_is_logged_in_and_their_roles_navigation(request, client, fixture, links):
+    user = request.getfixturevalue(fixture)
+    client.force_login(user)
+    page = client.get("/", follow=True).content.decode()
+    assert user.get_role_display() in page
+    if user.hospital:
+        assert user.hospital.name in page
+    for name in links:
+        assert f'href="{reverse(name)}"' in page
+    assert "js/app.js" in page
+    assert 'aria-current="page"' in page

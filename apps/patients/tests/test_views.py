@@ -1,8 +1,14 @@
+import threading
+
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from apps.patients.models import Patient
 from apps.patients.tests.factories import PatientFactory
+from common import submissions
+from common.testing import run_concurrently
 
 pytestmark = pytest.mark.django_db
 NEW_PATIENT = {"full_name": "Kavya Menon", "age": "31", "gender": "F", "phone_number": "+91 98450 12345"}
@@ -45,3 +51,56 @@ def test_another_hospitals_patient_is_404(client, receptionist, other_hospital):
     client.force_login(receptionist)
     assert client.get(reverse("patients:edit", args=[stranger.pk])).status_code == 404
     assert client.get(reverse("visits:patient", args=[stranger.pk])).status_code == 404
+
+
+class TestDoubleSubmit:
+    """A double click (or a resend of the same form) registers one patient and shows the same result."""
+
+    def test_the_same_form_sent_twice_registers_one_patient(self, client, receptionist):
+        client.force_login(receptionist)
+        form = NEW_PATIENT | {submissions.FIELD: submissions.new_token()}
+        first = client.post(reverse("patients:create"), form)
+        second = client.post(reverse("patients:create"), form, follow=True)
+        patient = Patient.objects.get()
+        assert first["Location"] == second.redirect_chain[-1][0] == reverse("visits:patient", args=[patient.pk])
+        page = second.content.decode()
+        assert "This form was already sent; nothing was saved twice." in page
+        assert "Registered Kavya Menon as P-000001." in page
+
+    def test_a_refused_form_can_be_corrected_and_sent_again(self, client, receptionist):
+        client.force_login(receptionist)
+        form = NEW_PATIENT | {submissions.FIELD: submissions.new_token()}
+        assert client.post(reverse("patients:create"), form | {"phone_number": "12345"}).status_code == 200
+        assert client.post(reverse("patients:create"), form).status_code == 302
+        assert Patient.objects.count() == 1
+
+    def test_every_form_page_carries_a_fresh_token(self, client, receptionist):
+        client.force_login(receptionist)
+        pages = [client.get(reverse("patients:create")).content.decode() for _ in range(2)]
+        tokens = [page.split(f'name="{submissions.FIELD}" value="')[1].split('"')[0] for page in pages]
+        assert tokens[0] != tokens[1]
+
+    def test_a_repeat_while_the_first_is_still_saving_waits_for_its_result(self, client, receptionist):
+        client.force_login(receptionist)
+        token = submissions.new_token()
+        key = f"submission:{receptionist.pk}:{token}"
+        cache.set(key, submissions.PENDING)
+        done = submissions.Done("/visits/patients/1/", "Registered Kavya Menon as P-000001.")
+        threading.Timer(0.2, cache.set, args=(key, done)).start()
+        response = client.post(reverse("patients:create"), NEW_PATIENT | {submissions.FIELD: token})
+        assert response["Location"] == done.url
+        assert not Patient.objects.exists()
+
+    @pytest.mark.concurrency
+    @pytest.mark.django_db(transaction=True)
+    def test_two_simultaneous_clicks_register_one_patient(self, receptionist):
+        token = submissions.new_token()
+
+        def click(_):
+            browser = Client()
+            browser.force_login(receptionist)
+            return browser.post(reverse("patients:create"), NEW_PATIENT | {submissions.FIELD: token})["Location"]
+
+        locations = run_concurrently(2, click)
+        patient = Patient.objects.get()
+        assert locations == [reverse("visits:patient", args=[patient.pk])] * 2

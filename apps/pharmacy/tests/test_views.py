@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from apps.pharmacy.services import get_or_create_dispense_record, mark_as_printed
 from apps.pharmacy.tests.test_services import completed_session_with_items
+from apps.pharmacy.views import PharmacyListView
+from common.constants import ItemStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -72,4 +74,73 @@ def test_list_makes_a_fixed_number_of_queries(client, medical_staff, hospital, r
     client.force_login(medical_staff)
     with django_assert_max_num_queries(8):
         page = client.get(reverse("pharmacy:list")).content.decode()
-    assert page.count("To print") == rows
+    assert page.count("To print") == min(rows, PharmacyListView.page_size)
+
+
+def test_the_list_pages_and_keeps_the_filter(client, medical_staff, hospital):
+    for n in range(PharmacyListView.page_size + 2):
+        get_or_create_dispense_record(session=completed_session_with_items(hospital, f"Medicine {n}"))
+    client.force_login(medical_staff)
+    first = client.get(reverse("pharmacy:list") + "?status=pending").content.decode()
+    assert "Page 1 of 2" in first
+    assert "?status=pending&amp;page=2" in first
+    second = client.get(reverse("pharmacy:list") + "?status=pending&page=2").content.decode()
+    assert second.count("To print") == 2
+    # A page past the end shows the last page, not an error.
+    assert client.get(reverse("pharmacy:list") + "?page=99").status_code == 200
+
+
+def test_labels_show_one_label_per_active_item_with_patient_and_mrn(client, medical_staff, hospital):
+    session = completed_session_with_items(hospital, "Paracetamol", "Cetirizine", "Iron")
+    session.items_added.filter(medicine_name="Iron").update(
+        status=ItemStatus.STOPPED, stopped_in_session=session, stopped_at=session.created_at
+    )
+    record = get_or_create_dispense_record(session=session)
+    client.force_login(medical_staff)
+    response = client.get(reverse("pharmacy:labels", args=[record.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('class="label-card"') == 2
+    assert "Iron" not in page
+    patient = session.visit.patient
+    assert page.count(patient.mrn) >= 2
+    assert "labels-sheet" in page
+    assert "labels-roll" in client.get(reverse("pharmacy:labels", args=[record.pk]) + "?layout=roll").content.decode()
+
+
+def test_the_record_links_to_its_labels(client, medical_staff, record):
+    client.force_login(medical_staff)
+    page = client.get(reverse("pharmacy:detail", args=[record.pk])).content.decode()
+    assert reverse("pharmacy:labels", args=[record.pk]) in page
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_labels_make_a_fixed_number_of_queries(client, medical_staff, hospital, rows, django_assert_max_num_queries):
+    record = get_or_create_dispense_record(
+        session=completed_session_with_items(hospital, *[f"Medicine {n}" for n in range(rows)])
+    )
+    client.force_login(medical_staff)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("pharmacy:labels", args=[record.pk])).content.decode()
+    assert page.count('class="label-card"') == rows
+
+
+@pytest.mark.parametrize("fixture", ["doctor", "receptionist", "hospital_admin", "super_admin"])
+def test_labels_and_print_view_are_403_for_other_roles_and_say_nothing(request, client, record, fixture):
+    client.force_login(request.getfixturevalue(fixture))
+    for name in ("pharmacy:labels", "pharmacy:print_view", "pharmacy:detail"):
+        response = client.get(reverse(name, args=[record.pk]))
+        assert response.status_code == 403
+        assert "Access refused" in response.content.decode()
+        assert record.prescription.visit.patient.full_name not in response.content.decode()
+
+
+def test_another_hospitals_labels_are_a_styled_404(client, medical_staff, other_hospital):
+    foreign = get_or_create_dispense_record(session=completed_session_with_items(other_hospital, "Iron"))
+    client.force_login(medical_staff)
+    response = client.get(reverse("pharmacy:labels", args=[foreign.pk]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Not found" in page
+    assert "Iron" not in page
+    assert foreign.prescription.visit.patient.full_name not in page

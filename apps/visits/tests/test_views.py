@@ -5,6 +5,7 @@ from apps.patients.tests.factories import PatientFactory
 from apps.visits.models import Visit
 from apps.visits.services import create_visit_with_vitals
 from apps.visits.tests.factories import ConsultationSessionFactory, PatientVitalsFactory, VisitFactory
+from common import submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,23 @@ def test_patient_chart_makes_a_fixed_number_of_queries(
     client.force_login(receptionist)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("visits:patient", args=[patient.pk])).status_code == 200
+
+
+def test_a_double_click_on_create_visit_makes_one_visit_and_repeats_the_token_message(
+    client, receptionist, patient, doctor
+):
+    client.force_login(receptionist)
+    form = visit_form(patient, doctor, pulse_rate="72") | {submissions.FIELD: submissions.new_token()}
+    client.post(chart(patient), form)
+    page = client.post(chart(patient), form, follow=True).content.decode()
+    assert Visit.objects.count() == 1
+    assert "nothing was saved twice" in page
+    assert "token 1 with Dr. Asha Rao" in page
+    assert "already has an active visit" not in page
+
+
+def test_the_chart_links_to_the_family_sharing_the_phone(client, receptionist, hospital):
+    mother = PatientFactory(hospital=hospital, phone_number="9845012345")
+    client.force_login(receptionist)
+    page = client.get(chart(mother)).content.decode()
+    assert f"{reverse('visits:front_desk')}?q=9845012345" in page
