@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | cksum | cut -d' ' -
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed bench clean
+.PHONY: run test lint format migrate seed bench clean screenshots
 
 $(STAMP): requirements/base.txt requirements/production.txt requirements/local.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: seed
 
 test: $(STAMP)
 	$(BIN)/pytest
+
+# Refreshes docs/screenshots/ (shown in the README) from the browser test.
+screenshots: $(STAMP)
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/browser -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

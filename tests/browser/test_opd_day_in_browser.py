@@ -5,9 +5,10 @@ pressure); the doctor finds the patient in the queue, adds two medicines (a dupl
 stops one and completes; the pharmacy prints, prints labels and dispenses (a second dispense from
 a stale page is refused); the hospital admin sees the day's counts change and is refused a staff
 member beyond the limit. On every page: no horizontal scrolling. Screenshots of each role's main
-pages go to docs/screenshots/ (shown in the README).
+pages are taken at each size (`make screenshots` refreshes the README's copies in docs/screenshots/).
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -20,7 +21,14 @@ from common.constants import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The committed screenshots (shown in the README) are refreshed by `make screenshots`; an ordinary run
+# still takes every one, into its temporary directory, so that `make test` leaves the tree clean.
+COMMITTED_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    return COMMITTED_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
@@ -45,8 +53,9 @@ def clinic(db):
 class Browser:
     """One person at one screen: logs in, goes places, and checks every page fits the screen."""
 
-    def __init__(self, browser, live_server, size: str, username: str):
+    def __init__(self, browser, live_server, size: str, username: str, screenshots: Path):
         self.size = size
+        self.screenshots = screenshots
         self.base = live_server.url
         self.context = browser.new_context(viewport=VIEWPORTS[size])
         self.context.set_default_timeout(10_000)
@@ -80,8 +89,10 @@ class Browser:
         self.fits()
 
     def screenshot(self, name: str) -> None:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=SCREENSHOTS / f"{name}-{self.size}.png", full_page=True)
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+        path = self.screenshots / f"{name}-{self.size}.png"
+        self.page.screenshot(path=path, full_page=True)
+        assert path.stat().st_size > 0
 
     def nav(self, label: str) -> None:
         """Follow a navbar link; on a phone the menu is collapsed behind its toggler first."""
@@ -104,11 +115,11 @@ def counts(admin: Browser) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size):
+def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size, screenshots):
     people = []
 
     def log_in(username):
-        person = Browser(browser, live_server, size, username)
+        person = Browser(browser, live_server, size, username, screenshots)
         people.append(person)
         return person
 
