@@ -9,7 +9,7 @@ from apps.hospitals.api import HospitalDetailApi, HospitalListApi
 from apps.patients.api import PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
 from apps.prescriptions.api import AddItemApi, PrescriptionApi, StopItemApi, StopItemByNameApi
-from apps.visits.api import CloseVisitApi, FollowUpApi, VisitDetailApi, VisitListApi
+from apps.visits.api import CloseVisitApi, DoctorListApi, FollowUpApi, VisitDetailApi, VisitListApi
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -20,6 +20,8 @@ urlpatterns = [
     path("users/<int:pk>/", UserDetailApi.as_view(), name="user"),
     path("patients/", PatientListApi.as_view(), name="patients"),
     path("patients/<int:pk>/", PatientDetailApi.as_view(), name="patient"),
+    # Not in the SPEC table: the front desk needs the doctors' ids to create a visit.
+    path("doctors/", DoctorListApi.as_view(), name="doctors"),
     path("visits/", VisitListApi.as_view(), name="visits"),
     path("visits/<int:pk>/", VisitDetailApi.as_view(), name="visit"),
     path("visits/<int:pk>/follow-up/", FollowUpApi.as_view(), name="visit-follow-up"),

@@ -40,11 +40,13 @@ def test_a_whole_day_through_the_api(hospital, hospital_admin, receptionist, doc
     found = desk.get("/api/v1/patients/", {"q": "98450 12345"}).json()
     assert (found["count"], found["results"][0]["id"]) == (1, patient["id"])
 
+    doctors = desk.get("/api/v1/doctors/").json()["results"]
+    assert doctors == [{"id": doctor.pk, "username": "doc", "display_name": "Dr. Asha Rao"}]
     answer = desk.post(
         "/api/v1/visits/",
         {
             "patient": patient["id"],
-            "doctor": doctor.pk,
+            "doctor": doctors[0]["id"],
             "vitals": {"height_cm": 160, "weight_kg": 64, "blood_pressure": "118/76", "pulse_rate": 70},
         },
         format="json",

@@ -282,6 +282,8 @@ def issue_api_token(*, user: User) -> tuple[ApiToken, str]:
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.filter(user=user, expires_at__lte=timezone.now()).delete()
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
         token = ApiToken.objects.create(
             user=user,
             token_hash=hash_api_token(raw),

@@ -3,11 +3,21 @@
 from rest_framework import status
 
 from apps.visits import selectors, services
-from apps.visits.serializers import SessionOutput, VisitFilter, VisitInput, VisitOutput
+from apps.visits.serializers import DoctorOutput, SessionOutput, VisitFilter, VisitInput, VisitOutput
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
 from common.constants import Role
 from common.permissions import can_create_visit, can_read_visit, can_use_visits, has_role, require
+
+
+class DoctorListApi(ApiView):
+    permission_classes = [role_permission(can_create_visit)]
+
+    @api_doc(
+        summary="The hospital's active doctors: whom a visit can be created with", response=DoctorOutput(many=True)
+    )
+    def get(self, request):
+        return self.respond_page(DoctorOutput, selectors.active_doctors(hospital=request.user.hospital))
 
 
 class VisitListApi(ApiView):

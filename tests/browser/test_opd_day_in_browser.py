@@ -29,6 +29,8 @@ COMMITTED_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screensh
 @pytest.fixture
 def screenshots(tmp_path) -> Path:
     return COMMITTED_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+
+
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
