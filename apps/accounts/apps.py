@@ -3,3 +3,14 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     name = "apps.accounts"
+
+    def ready(self):
+        from axes.signals import user_locked_out
+
+        from apps.accounts.services import record_lockout
+
+        def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs):
+            # django-axes announces the lockout; the audit event is written by the service.
+            record_lockout(username=username or "")
+
+        user_locked_out.connect(audit_lockout, dispatch_uid="accounts.audit_lockout", weak=False)

@@ -233,17 +233,28 @@ def record_login(*, user: User) -> None:
         record_event(actor=user, action="auth.login", target=user, summary=f"{user.username} logged in")
 
 
-def record_login_failed(*, username: str) -> None:
-    """Audit: auth.login_failed, with the username that was tried (it may not exist)."""
+def _record_attempt(*, action: str, username: str, summary: str) -> None:
+    """An event with no actor (nobody is logged in), in the hospital of the account tried, if any."""
     with transaction.atomic():
         known = User.objects.filter(username__iexact=(username or "").strip()).select_related("hospital").first()
         record_event(
             actor=None,
-            action="auth.login_failed",
+            action=action,
             username=username,
             hospital=known.hospital if known and known.hospital_id else None,
-            summary=f"Failed login for {username[:100]!r}",
+            summary=summary,
         )
+
+
+def record_login_failed(*, username: str) -> None:
+    """Audit: auth.login_failed, with the username that was tried (it may not exist)."""
+    _record_attempt(action="auth.login_failed", username=username, summary=f"Failed login for {username[:100]!r}")
+
+
+def record_lockout(*, username: str) -> None:
+    """Audit: auth.lockout, when failed log-ins lock a username at an address (django-axes)."""
+    summary = f"Locked out {username[:100]!r} after repeated failed log-ins"
+    _record_attempt(action="auth.lockout", username=username, summary=summary)
 
 
 def record_logout(*, user: User) -> None:
