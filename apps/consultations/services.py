@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from apps.audit.services import record_event
 from apps.pharmacy.services import get_or_create_dispense_record
-from apps.prescriptions.services import get_or_create_prescription
+from apps.prescriptions.services import ensure_prescription
 from apps.visits.models import ConsultationSession
 from common.constants import SessionStatus
 from common.exceptions import Conflict
@@ -16,22 +16,28 @@ def open_session(*, by, session: ConsultationSession) -> ConsultationSession:
     Marks an open session "in consultation" the first time, creates the visit's
     prescription if it has none, and records who read the patient's health data.
     Refuses: another hospital's session (NotFound); anyone but the session's
-    doctor (PermissionDenied). Audit: consultation.view, each time.
+    doctor (PermissionDenied). Audit: consultation.view, each time (its changes note
+    the first open's start and the prescription's creation).
     """
     ensure_same_hospital(by, session)
     require(can_open_session(by, session), "Only this session's doctor can open it.")
     with transaction.atomic():
+        changes = {}
         if session.status == SessionStatus.OPEN and session.started_at is None:
             # Only the first open sets it; a simultaneous second open updates nothing.
             started = timezone.now()
             if ConsultationSession.objects.filter(pk=session.pk, started_at__isnull=True).update(started_at=started):
                 session.started_at = started
-        get_or_create_prescription(by=by, visit=session.visit)
+                changes["started_at"] = started.isoformat()
+        prescription, created = ensure_prescription(visit=session.visit)
+        if created:
+            changes["prescription_created"] = prescription.pk
         record_event(
             actor=by,
             action="consultation.view",
             target=session,
             summary=f"Opened session {session.session_number} of visit #{session.visit_id}",
+            changes=changes,
         )
         return session
 
@@ -41,8 +47,8 @@ def complete_session(*, by, session: ConsultationSession) -> ConsultationSession
 
     Creates the dispense record when at least one item is active. Refuses: another
     hospital's session (NotFound); anyone but its doctor (PermissionDenied); a
-    session already completed (Conflict). Audit: session.complete (and
-    dispense.create when a record is made).
+    session already completed (Conflict). Audit: session.complete, whose changes
+    name the dispense record when one is made.
     """
     ensure_same_hospital(by, session)
     require(can_complete_session(by, session), "Only this session's doctor can complete it.")
@@ -53,12 +59,13 @@ def complete_session(*, by, session: ConsultationSession) -> ConsultationSession
         session.status = SessionStatus.COMPLETED
         session.completed_at = timezone.now()
         session.save(update_fields=["status", "completed_at"])
+        record = get_or_create_dispense_record(session=session)
         record_event(
             actor=by,
             action="session.complete",
             target=session,
             summary=f"Completed session {session.session_number} of visit #{session.visit_id}",
-            changes={"status": [SessionStatus.OPEN, SessionStatus.COMPLETED]},
+            changes={"status": [SessionStatus.OPEN, SessionStatus.COMPLETED]}
+            | ({"dispense_record": record.pk} if record else {}),
         )
-        get_or_create_dispense_record(session=session, by=by)
         return session

@@ -38,7 +38,8 @@ class DispenseRecordDetailApi(PharmacyApi):
         summary="One dispense record with its prescription and items", response=DispenseRecordOutput, errors=(404,)
     )
     def get(self, request, pk):
-        return self.respond(DispenseRecordOutput, self.record())
+        record = services.record_dispense_view(by=request.user, record=self.record(), page="prescription (API)")
+        return self.respond(DispenseRecordOutput, record)
 
 
 class PrintApi(PharmacyApi):

@@ -8,19 +8,18 @@ from apps.prescriptions.selectors import items_active_at_end_of
 from apps.visits.models import ConsultationSession
 from common.constants import SessionStatus
 from common.exceptions import Conflict
-from common.permissions import can_dispense, can_print, ensure_same_hospital, require
+from common.permissions import can_dispense, can_print, can_use_pharmacy, ensure_same_hospital, require
 
 
-def get_or_create_dispense_record(*, session: ConsultationSession, by=None) -> DispenseRecord | None:
+def get_or_create_dispense_record(*, session: ConsultationSession) -> DispenseRecord | None:
     """The record of a completed session whose prescription leaves at least one active item.
 
     Returns None when there is nothing to dispense (no prescription, or no item
-    active at the session's end). Created when the session completes; safe under
-    simultaneous calls (unique per prescription and session). Refuses: an open
-    session (Conflict). Audit: dispense.create, only when created.
+    active at the session's end). A step of completing the session: its caller has
+    checked who may act, and its one audit event (session.complete) names the record.
+    Safe under simultaneous calls (unique per prescription and session). Refuses: an
+    open session (Conflict).
     """
-    if by is not None:
-        ensure_same_hospital(by, session)
     if session.status != SessionStatus.COMPLETED:
         raise Conflict("This session is still open; the pharmacy sees it once the doctor completes it.")
     with transaction.atomic():
@@ -31,19 +30,29 @@ def get_or_create_dispense_record(*, session: ConsultationSession, by=None) -> D
         if prescription is None or not items_active_at_end_of(session=session).exists():
             return None
         # Unique per session: a simultaneous call's insert loses and reads the winner's row.
-        record, created = DispenseRecord.objects.get_or_create(
+        record, _ = DispenseRecord.objects.get_or_create(
             session=session, defaults={"hospital_id": session.hospital_id, "prescription": prescription}
         )
-        if not created:
-            return record
+        return record
+
+
+def record_dispense_view(*, by, record: DispenseRecord, page: str) -> DispenseRecord:
+    """Note who read a prescription at the pharmacy (health data, SPEC §7): its page, print view or labels.
+
+    Refuses: another hospital's record (NotFound); anyone but medical staff
+    (PermissionDenied). Audit: dispense.view, with the page in its changes.
+    """
+    ensure_same_hospital(by, record)
+    require(can_use_pharmacy(by))
+    with transaction.atomic():
         record_event(
             actor=by,
-            action="dispense.create",
+            action="dispense.view",
             target=record,
-            summary=f"Session {session.session_number} of visit #{session.visit_id} sent to the pharmacy",
-            changes={"session": session.session_number},
+            summary=f"Viewed the {page} of dispense record #{record.pk}",
+            changes={"page": page},
         )
-        return record
+    return record
 
 
 def mark_as_printed(*, by, record: DispenseRecord) -> DispenseRecord:

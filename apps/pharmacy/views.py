@@ -36,6 +36,11 @@ class PharmacyListView(PharmacyMixin, TemplateView):
 
 class RecordDetailView(PharmacyMixin, TemplateView):
     template_name = "pharmacy/detail.html"
+    page = "prescription"  # what the audit event says was read
+
+    def get(self, request, *args, **kwargs):
+        services.record_dispense_view(by=request.user, record=self.record, page=self.page)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(record=self.record, items=selectors.record_items(self.record), **kwargs)
@@ -45,12 +50,14 @@ class PrintView(RecordDetailView):
     """The printable prescription (A5). Opening it from the print button records the print."""
 
     template_name = "pharmacy/print.html"
+    page = "print view"
 
 
 class LabelsView(RecordDetailView):
     """One medicine label per item the record covers: a label printer's roll or a sheet of them on A4."""
 
     template_name = "pharmacy/labels.html"
+    page = "labels"
     LAYOUTS = ("sheet", "roll")
 
     def get_context_data(self, **kwargs):

@@ -8,7 +8,6 @@ from common.constants import ItemStatus, SessionStatus
 from common.exceptions import Conflict, Invalid, NotFound
 from common.permissions import (
     can_edit_prescription_in_session,
-    can_prescribe_for_visit,
     can_read_prescription,
     ensure_same_hospital,
     require,
@@ -18,32 +17,15 @@ from common.validation import clean_text, full_clean_or_raise
 ITEM_TEXT_FIELDS = ("medicine_name", "dosage", "frequency", "duration", "instructions")
 
 
-def get_or_create_prescription(*, by, visit: Visit) -> Prescription:
-    """The visit's one prescription, created the first time its doctor opens a session.
+def ensure_prescription(*, visit: Visit) -> tuple[Prescription, bool]:
+    """The visit's one prescription, created if it has none: (prescription, created).
 
-    Safe under simultaneous first opens: the one-to-one constraint lets exactly one
-    insert win, the other reads it. Refuses: another hospital's visit (NotFound);
-    anyone but the visit's doctor (PermissionDenied). Audit: prescription.create, only
-    when created.
+    A step inside the doctor's own write (opening a session, adding a medicine), which
+    has already checked who may act and whose one audit event notes the creation. Safe
+    under simultaneous first opens: get_or_create inserts in a savepoint and, when a
+    simultaneous open won the one-to-one constraint, reads the winner's row instead.
     """
-    ensure_same_hospital(by, visit)
-    require(can_prescribe_for_visit(by, visit))
-    with transaction.atomic():
-        # get_or_create inserts in a savepoint and, if a simultaneous first open won
-        # the one-to-one constraint, reads the winner's row instead.
-        prescription, created = Prescription.objects.get_or_create(
-            visit=visit, defaults={"hospital_id": visit.hospital_id}
-        )
-        if not created:
-            return prescription
-        record_event(
-            actor=by,
-            action="prescription.create",
-            target=prescription,
-            summary=f"Started the prescription of visit #{visit.pk}",
-            changes={"visit": visit.pk},
-        )
-        return prescription
+    return Prescription.objects.get_or_create(visit=visit, defaults={"hospital_id": visit.hospital_id})
 
 
 def record_prescription_view(*, by, prescription: Prescription) -> Prescription:
@@ -104,7 +86,7 @@ def add_prescription_item(
     }
     with transaction.atomic():
         session = _lock_open_session(by=by, session=session)
-        prescription = get_or_create_prescription(by=by, visit=session.visit)
+        prescription, created = ensure_prescription(visit=session.visit)
         item = PrescriptionItem(hospital_id=session.hospital_id, prescription=prescription, session=session, **values)
         full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
         name = item.medicine_name
@@ -121,7 +103,9 @@ def add_prescription_item(
             action="prescription.item_add",
             target=item,
             summary=f"Added {name} to the prescription of visit #{session.visit_id}",
-            changes={field: getattr(item, field) for field in ITEM_TEXT_FIELDS} | {"session": session.session_number},
+            changes={field: getattr(item, field) for field in ITEM_TEXT_FIELDS}
+            | {"session": session.session_number}
+            | ({"prescription_created": prescription.pk} if created else {}),
         )
         return item
 

@@ -5,7 +5,7 @@ from apps.audit.models import AuditEvent
 from apps.hospitals.tests.factories import HospitalFactory
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from apps.prescriptions.selectors import get_active_items, items_active_at_end_of, prescription_get
-from apps.prescriptions.services import add_prescription_item, get_or_create_prescription, stop_prescription_item
+from apps.prescriptions.services import add_prescription_item, ensure_prescription, stop_prescription_item
 from apps.visits.tests.factories import ConsultationSessionFactory, VisitFactory
 from common.constants import ItemStatus, Role, SessionStatus
 from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
@@ -25,20 +25,25 @@ def add(session, name="Paracetamol", by=None, **extra):
 
 @pytest.mark.django_db
 class TestLazyPrescription:
-    def test_first_add_creates_the_visits_one_prescription(self, session):
+    def test_first_add_creates_the_visits_one_prescription_and_its_one_event_says_so(self, session):
         item = add(session)
         assert item.prescription.visit == session.visit
         assert Prescription.objects.count() == 1
-        assert AuditEvent.objects.filter(action="prescription.create").count() == 1
+        [event] = AuditEvent.objects.all()
+        assert (event.action, event.changes["prescription_created"]) == ("prescription.item_add", item.prescription_id)
+        add(session, "Cetirizine")
+        assert "prescription_created" not in AuditEvent.objects.latest("id").changes
 
-    def test_get_or_create_twice_gives_the_same_prescription(self, session, doctor):
-        first = get_or_create_prescription(by=doctor, visit=session.visit)
-        assert get_or_create_prescription(by=doctor, visit=session.visit) == first
-        assert AuditEvent.objects.filter(action="prescription.create").count() == 1
+    def test_ensuring_twice_gives_the_same_prescription(self, session):
+        first, created = ensure_prescription(visit=session.visit)
+        assert (ensure_prescription(visit=session.visit), created) == ((first, False), True)
 
-    def test_another_doctor_cannot_start_it(self, session, other_doctor):
+    def test_another_doctor_adding_starts_no_prescription(self, session, other_doctor):
         with pytest.raises(PermissionDenied):
-            get_or_create_prescription(by=other_doctor, visit=session.visit)
+            add_prescription_item(
+                by=other_doctor, session=session, medicine_name="X", dosage="1", frequency="OD", duration="1 day"
+            )
+        assert not Prescription.objects.exists()
 
 
 @pytest.mark.django_db
@@ -167,10 +172,10 @@ def test_prescription_of_another_hospital_is_not_found(session, other_hospital):
 def test_simultaneous_first_opens_create_one_prescription(count):
     hospital = HospitalFactory()
     visit = VisitFactory(hospital=hospital)
-    outcomes = run_concurrently(count, lambda n: get_or_create_prescription(by=visit.doctor, visit=visit).pk)
-    assert len(set(outcomes)) == 1
+    outcomes = run_concurrently(count, lambda n: ensure_prescription(visit=visit))
+    assert len({prescription.pk for prescription, _ in outcomes}) == 1
+    assert [created for _, created in outcomes].count(True) == 1
     assert Prescription.objects.filter(visit=visit).count() == 1
-    assert AuditEvent.objects.filter(action="prescription.create").count() == 1
 
 
 @pytest.mark.concurrency
