@@ -4,6 +4,7 @@ from django.db import models, transaction
 
 from apps.audit.context import get_client_ip
 from apps.audit.models import AuditEvent
+from common.permissions import can_read_audit, require
 
 
 def record_event(
@@ -42,6 +43,21 @@ def record_event(
         changes=changes or {},
         ip_address=get_client_ip(),
     )
+
+
+def record_audit_export(*, by, filters: dict) -> None:
+    """Note who took a copy of the audit log, and which part of it.
+
+    Refuses: a role without access to the log (PermissionDenied). Audit: audit.export.
+    """
+    require(can_read_audit(by))
+    with transaction.atomic():
+        record_event(
+            actor=by,
+            action="audit.export",
+            summary="Exported the audit log as CSV",
+            changes={name: str(value) for name, value in filters.items() if value},
+        )
 
 
 def diff(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, list[Any]]:

@@ -1,0 +1,163 @@
+"""Every service action writes exactly one audit event, in its own transaction; a refused one writes none.
+
+One table: each row runs one service as a user of the demo-like world and names the
+action it must record. A guard test makes sure that every public function of every
+`apps/*/services.py` is either in the table or known to be a step or a helper (which
+writes nothing of its own), so a new service cannot slip past.
+"""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import apps
+from apps.accounts import services as accounts
+from apps.audit import services as audit
+from apps.audit.models import AuditEvent
+from apps.consultations import services as consultations
+from apps.hospitals import services as hospitals
+from apps.patients import services as patients
+from apps.pharmacy import services as pharmacy
+from apps.prescriptions import services as prescriptions
+from apps.visits import services as visits
+from common.constants import Role
+from common.exceptions import DomainError
+from tests.api_world import MEDICINE, build_world
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a-long-enough-secret-9"
+
+# (service, the action it records, the call)
+ACTIONS = [
+    (hospitals.create_hospital, "hospital.create", lambda w: hospitals.create_hospital(by=w.root, name="New", max_doctors=1, max_receptionists=1, max_medical_staff=1)),
+    (hospitals.update_hospital, "hospital.update", lambda w: hospitals.update_hospital(by=w.root, hospital=w.hospital, phone="020 1234")),
+    (hospitals.set_hospital_status, "hospital.deactivate", lambda w: hospitals.set_hospital_status(by=w.root, hospital=w.hospital, is_active=False)),
+    (accounts.create_staff_user, "user.create", lambda w: accounts.create_staff_user(by=w.hospital_admin, hospital=w.hospital, role=Role.RECEPTIONIST, username="new", password=NEW_PASSWORD)),
+    (accounts.set_staff_status, "user.deactivate", lambda w: accounts.set_staff_status(by=w.hospital_admin, user=w.receptionist, is_active=False)),
+    (accounts.update_staff_details, "user.update", lambda w: accounts.update_staff_details(by=w.hospital_admin, user=w.receptionist, first_name="Renamed")),
+    (accounts.update_staff_details, "user.password_change", lambda w: accounts.update_staff_details(by=w.hospital_admin, user=w.receptionist, password=NEW_PASSWORD)),
+    (accounts.update_staff_account, "user.update", lambda w: accounts.update_staff_account(by=w.hospital_admin, user=w.receptionist, username="renamed")),
+    (accounts.issue_api_token, "auth.token_create", lambda w: accounts.issue_api_token(user=w.receptionist)),
+    (accounts.revoke_api_token, "auth.token_revoke", lambda w: accounts.revoke_api_token(user=w.receptionist, token=w.token)),
+    (accounts.record_login, "auth.login", lambda w: accounts.record_login(user=w.doctor)),
+    (accounts.record_login_failed, "auth.login_failed", lambda w: accounts.record_login_failed(username="doctor")),
+    (accounts.record_lockout, "auth.lockout", lambda w: accounts.record_lockout(username="doctor")),
+    (accounts.record_logout, "auth.logout", lambda w: accounts.record_logout(user=w.doctor)),
+    (patients.create_patient, "patient.create", lambda w: patients.create_patient(by=w.receptionist, full_name="New", age=3, gender="M")),
+    (patients.update_patient, "patient.update", lambda w: patients.update_patient(by=w.receptionist, patient=w.patient, address="Elsewhere")),
+    (visits.create_visit_with_vitals, "visit.create", lambda w: visits.create_visit_with_vitals(by=w.receptionist, patient=w.patient3, doctor=w.doctor, vitals={"pulse_rate": 80})),
+    (visits.start_follow_up, "visit.follow_up", lambda w: visits.start_follow_up(by=w.receptionist, visit=w.visit2)),
+    (visits.close_visit, "visit.close", lambda w: visits.close_visit(by=w.doctor, visit=w.visit2)),
+    (consultations.open_session, "consultation.view", lambda w: consultations.open_session(by=w.doctor, session=w.session)),
+    (consultations.complete_session, "session.complete", lambda w: consultations.complete_session(by=w.doctor, session=w.session)),
+    (prescriptions.record_prescription_view, "prescription.view", lambda w: prescriptions.record_prescription_view(by=w.medical_staff, prescription=w.prescription)),
+    (prescriptions.add_prescription_item, "prescription.item_add", lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="Cetirizine", **MEDICINE)),
+    (prescriptions.stop_prescription_item, "prescription.item_stop", lambda w: prescriptions.stop_prescription_item(by=w.doctor, session=w.session, item=w.item)),
+    (pharmacy.record_dispense_view, "dispense.view", lambda w: pharmacy.record_dispense_view(by=w.medical_staff, record=w.record, page="labels")),
+    (pharmacy.mark_as_printed, "dispense.print", lambda w: pharmacy.mark_as_printed(by=w.medical_staff, record=w.record)),
+    (pharmacy.mark_as_dispensed, "dispense.dispense", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
+    (audit.record_audit_export, "audit.export", lambda w: audit.record_audit_export(by=w.hospital_admin, filters={"action": "visit.create"})),
+]  # fmt: skip
+
+
+def fill_the_doctor_limit(w):
+    for n in range(10):
+        if not accounts.can_create_staff(w.hospital, Role.DOCTOR):
+            return
+        accounts.create_staff_user(
+            by=w.hospital_admin, hospital=w.hospital, role=Role.DOCTOR, username=f"d{n}", password=NEW_PASSWORD
+        )
+
+
+# The same services, refused: each must leave the audit log as it was. (why, arrange or None, the call)
+REFUSALS = [
+    ("hospital name taken", None, lambda w: hospitals.create_hospital(by=w.root, name=w.hospital.name, max_doctors=1, max_receptionists=1, max_medical_staff=1)),
+    ("hospital edited by its admin", None, lambda w: hospitals.update_hospital(by=w.hospital_admin, hospital=w.hospital, phone="1")),
+    ("staff beyond the limit", fill_the_doctor_limit, lambda w: accounts.create_staff_user(by=w.hospital_admin, hospital=w.hospital, role=Role.DOCTOR, username="over", password=NEW_PASSWORD)),
+    ("weak password", None, lambda w: accounts.update_staff_details(by=w.hospital_admin, user=w.receptionist, password="short")),
+    ("deactivating oneself", None, lambda w: accounts.set_staff_status(by=w.hospital_admin, user=w.hospital_admin, is_active=False)),
+    ("patient too old", None, lambda w: patients.create_patient(by=w.receptionist, full_name="Old", age=131, gender="M")),
+    ("patient edited by a doctor", None, lambda w: patients.update_patient(by=w.doctor, patient=w.patient, address="x")),
+    ("bad vitals", None, lambda w: visits.create_visit_with_vitals(by=w.receptionist, patient=w.patient3, doctor=w.doctor, vitals={"blood_pressure": "80/120"})),
+    ("duplicate active visit", None, lambda w: visits.create_visit_with_vitals(by=w.receptionist, patient=w.patient, doctor=w.doctor)),
+    ("follow-up while a session is open", None, lambda w: visits.start_follow_up(by=w.receptionist, visit=w.visit)),
+    ("closing with a session open", None, lambda w: visits.close_visit(by=w.receptionist, visit=w.visit)),
+    ("another doctor opens the session", None, lambda w: consultations.open_session(by=w.doctor2, session=w.session)),
+    ("completing twice", None, lambda w: consultations.complete_session(by=w.doctor, session=w.visit2.sessions.get())),
+    ("duplicate medicine", None, lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="PARACETAMOL", **MEDICINE)),
+    ("stopping what is not active", None, lambda w: prescriptions.stop_prescription_item(by=w.doctor, session=w.session, medicine_name="Unknown")),
+    ("prescription read by the front desk", None, lambda w: prescriptions.record_prescription_view(by=w.receptionist, prescription=w.prescription)),
+    ("dispense page read by a doctor", None, lambda w: pharmacy.record_dispense_view(by=w.doctor, record=w.record, page="labels")),
+    ("another hospital's record printed", None, lambda w: pharmacy.mark_as_printed(by=w.other.medical_staff, record=w.record)),
+    ("audit export by the front desk", None, lambda w: audit.record_audit_export(by=w.receptionist, filters={})),
+    ("dispensing twice", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record), lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
+]  # fmt: skip
+
+# Public functions of services modules that are not actions: steps inside an action (its event
+# names what they made), pure validation and formatting, and the audit writer itself.
+NOT_ACTIONS = {
+    "can_create_staff",
+    "limit_message",
+    "hash_api_token",
+    "normalise_phone",
+    "parse_blood_pressure",
+    "build_vitals",
+    "ensure_prescription",
+    "get_or_create_dispense_record",
+    "record_event",
+    "diff",
+    "snapshot",
+}
+
+
+@pytest.fixture
+def world(hospital, other_hospital, super_admin):
+    world = build_world(hospital, "")
+    world.other = build_world(other_hospital, "x_")
+    world.root = super_admin
+    world.token, _ = accounts.issue_api_token(user=world.receptionist)
+    return world
+
+
+@pytest.mark.parametrize(("service", "action", "call"), ACTIONS, ids=[f"{s.__name__}:{a}" for s, a, _ in ACTIONS])
+def test_each_service_records_exactly_one_event(world, service, action, call):
+    last = AuditEvent.objects.latest("id").pk
+
+    call(world)
+
+    [event] = AuditEvent.objects.filter(pk__gt=last)
+    assert event.action == action
+    assert event.hospital_id != world.other.hospital.pk
+    assert NEW_PASSWORD not in str(event.changes)
+
+
+@pytest.mark.parametrize(("why", "arrange", "call"), REFUSALS, ids=[why for why, _, _ in REFUSALS])
+def test_a_refused_action_records_no_event(world, why, arrange, call):
+    if arrange:
+        arrange(world)
+    last = AuditEvent.objects.latest("id").pk
+
+    with pytest.raises(DomainError):
+        call(world)
+
+    assert not AuditEvent.objects.filter(pk__gt=last).exists()
+
+
+def test_every_service_is_in_the_table_or_known_not_to_be_an_action():
+    tested = {service.__name__ for service, _, _ in ACTIONS}
+    public = set()
+    for module_info in pkgutil.iter_modules(apps.__path__):
+        try:
+            module = importlib.import_module(f"apps.{module_info.name}.services")
+        except ModuleNotFoundError:
+            continue
+        public |= {
+            name
+            for name, obj in vars(module).items()
+            if inspect.isfunction(obj) and obj.__module__ == module.__name__ and not name.startswith("_")
+        }
+    assert public - tested - NOT_ACTIONS == set()
+    assert tested & NOT_ACTIONS == set()
