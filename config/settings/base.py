@@ -13,7 +13,8 @@ env.read_env(BASE_DIR / ".env", overwrite=False)
 # Which settings module is in force; seed_demo refuses "production" without --force.
 ENVIRONMENT = "local"
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-dev-key-change-me")
+# An empty value (as in a copied .env.example) means the development key; production refuses both.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or "insecure-dev-key-change-me"
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
@@ -157,7 +158,7 @@ AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of_attempt"
 AXES_VERBOSE = False
 # Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client's address (not the proxy's) is used.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
 
 # Content-Security-Policy (SPEC §7): nothing inline, nothing from elsewhere. `data:` images are
 # Bootstrap's own icons (navbar toggler, select arrows) embedded in its stylesheet.

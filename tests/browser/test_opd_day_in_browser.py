@@ -62,6 +62,12 @@ class Browser:
         self.context = browser.new_context(viewport=VIEWPORTS[size])
         self.context.set_default_timeout(10_000)
         self.page: Page = self.context.new_page()
+        # The Content-Security-Policy forbids inline script and style: a violation means a broken page.
+        self.csp_violations: list[str] = []
+        self.page.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text and self.csp_violations.append(message.text),
+        )
         self.page.goto(self.base + "/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", TEST_PASSWORD)
@@ -78,6 +84,7 @@ class Browser:
         page.wait_for_load_state()
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], f"{page.url} scrolls sideways at {self.size}: {width}"
+        assert not self.csp_violations, f"{page.url}: {self.csp_violations}"
 
     def submit(self, button: str, /, **fields: str) -> None:
         """Fill the form's fields by name (a <select> by its option's value) and press `button`."""
