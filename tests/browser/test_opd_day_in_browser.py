@@ -5,7 +5,8 @@ pressure); the doctor finds the patient in the queue, adds two medicines (a dupl
 stops one and completes; the pharmacy prints, prints labels and dispenses (a second dispense from
 a stale page is refused); the hospital admin sees the day's counts change and is refused a staff
 member beyond the limit. On every page: no horizontal scrolling. Screenshots of each role's main
-pages are taken at each size (`make screenshots` refreshes the README's copies in docs/screenshots/).
+pages are written to screenshots/ at each size (`make screenshots` refreshes the README's copies in
+docs/screenshots/).
 """
 
 import os
@@ -21,14 +22,14 @@ from common.constants import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The committed screenshots (shown in the README) are refreshed by `make screenshots`; an ordinary run
-# still takes every one, into its temporary directory, so that `make test` leaves the tree clean.
-COMMITTED_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Every run writes the screenshots to screenshots/ (not committed: the pages show the time, so they differ
+# each run); `make screenshots` writes them to docs/screenshots/, the copies the README shows.
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def screenshots(tmp_path) -> Path:
-    return COMMITTED_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+def screenshots() -> Path:
+    return ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "screenshots")
 
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
