@@ -1,4 +1,4 @@
-"""What every API view shares: pagination, the one mapping of domain errors to HTTP, and error docs.
+"""What every API view shares: the base view, ids in bodies, the one mapping of domain errors to HTTP, error docs.
 
 Services raise `common.exceptions.DomainError`; `exception_handler` turns it into
 the DRF-style body and status of SPEC §4 (400 field → messages or detail, 403,
