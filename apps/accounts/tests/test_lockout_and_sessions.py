@@ -5,12 +5,15 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.tests.factories import TEST_PASSWORD
 from apps.audit.models import AuditEvent
+from common.middleware import SessionIdleRefreshMiddleware
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
@@ -93,3 +96,25 @@ def test_a_session_expires_after_30_idle_minutes(client, doctor, settings):
     answer = client.get(reverse("consultations:queue"))
     assert answer.status_code == 302
     assert answer["Location"].startswith(LOGIN)
+
+
+def test_a_session_in_use_is_saved_at_most_once_a_minute(client, doctor):
+    web_login(client, "doc", TEST_PASSWORD)
+    saved = Session.objects.get().expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("consultations:queue")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
+    assert Session.objects.get().expire_date == saved
+
+    # A minute after the last save, the next request pushes the idle limit on again.
+    session = client.session
+    session[SessionIdleRefreshMiddleware.KEY] -= SessionIdleRefreshMiddleware.REFRESH_SECONDS
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
+    assert client.get(reverse("consultations:queue")).status_code == 200
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_an_anonymous_visit_gets_no_session_row(client):
+    assert client.get(LOGIN).status_code == 200
+    assert not Session.objects.exists()
