@@ -32,7 +32,7 @@ class PrescriptionItemMixin:
     permission_classes = [role_permission(can_see_queue)]
 
     def prescription(self):
-        return selectors.prescription_get(hospital=self.request.user.hospital, prescription_id=self.kwargs["pk"])
+        return selectors.prescription_to_change(hospital=self.request.user.hospital, prescription_id=self.kwargs["pk"])
 
 
 class AddItemApi(PrescriptionItemMixin, ApiView):

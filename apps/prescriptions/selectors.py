@@ -22,6 +22,14 @@ def prescription_get(*, hospital, prescription_id) -> Prescription:
         raise NotFound() from None
 
 
+def prescription_to_change(*, hospital, prescription_id) -> Prescription:
+    """One prescription of `hospital`, for adding or stopping an item: the row alone, its items unread."""
+    try:
+        return Prescription.objects.get(hospital=hospital, pk=int(prescription_id))
+    except (Prescription.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
 def item_get(*, hospital, item_id) -> PrescriptionItem:
     try:
         return PrescriptionItem.objects.select_related("prescription").get(hospital=hospital, pk=int(item_id))

@@ -84,30 +84,33 @@ def add_prescription_item(
             ITEM_TEXT_FIELDS, (medicine_name, dosage, frequency, duration, instructions), strict=True
         )
     }
-    with transaction.atomic():
-        session = _lock_open_session(by=by, session=session)
-        prescription, created = ensure_prescription(visit=session.visit)
-        item = PrescriptionItem(hospital_id=session.hospital_id, prescription=prescription, session=session, **values)
-        full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
-        name = item.medicine_name
-        existing = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=name).first()
-        if existing:
-            raise Conflict(_duplicate_message(existing.medicine_name))
-        try:
-            with transaction.atomic():
-                item.save()
-        except IntegrityError:
-            raise Conflict(_duplicate_message(name)) from None
-        record_event(
-            actor=by,
-            action="prescription.item_add",
-            target=item,
-            summary=f"Added {name} to the prescription of visit #{session.visit_id}",
-            changes={field: getattr(item, field) for field in ITEM_TEXT_FIELDS}
-            | {"session": session.session_number}
-            | ({"prescription_created": prescription.pk} if created else {}),
-        )
-        return item
+    try:
+        with transaction.atomic():
+            session = _lock_open_session(by=by, session=session)
+            prescription, created = ensure_prescription(visit=session.visit)
+            item = PrescriptionItem(
+                hospital_id=session.hospital_id, prescription=prescription, session=session, **values
+            )
+            full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
+            # The session's lock serialises every change to this prescription (one open session per
+            # visit), so this check sees every earlier add.
+            existing = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
+            if existing := existing.first():
+                raise Conflict(_duplicate_message(existing.medicine_name))
+            item.save()
+            record_event(
+                actor=by,
+                action="prescription.item_add",
+                target=item,
+                summary=f"Added {item.medicine_name} to the prescription of visit #{session.visit_id}",
+                changes={field: getattr(item, field) for field in ITEM_TEXT_FIELDS}
+                | {"session": session.session_number}
+                | ({"prescription_created": prescription.pk} if created else {}),
+            )
+            return item
+    except IntegrityError:
+        # The partial unique index, should a change ever bypass that lock: a refusal, never a 500.
+        raise Conflict(_duplicate_message(values["medicine_name"])) from None
 
 
 def stop_prescription_item(

@@ -7,6 +7,7 @@ from apps.visits.serializers import DoctorOutput, SessionOutput, VisitFilter, Vi
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
 from common.constants import Role
+from common.pagination import KeysetPagination
 from common.permissions import can_create_visit, can_read_visit, can_use_visits, has_role, require
 
 
@@ -22,6 +23,7 @@ class DoctorListApi(ApiView):
 
 class VisitListApi(ApiView):
     permission_classes = [role_permission(can_use_visits, write=can_create_visit)]
+    pagination_class = KeysetPagination
 
     @api_doc(
         summary="Visits, newest first (a doctor sees their own)",
@@ -53,7 +55,7 @@ class VisitListApi(ApiView):
     )
     def post(self, request):
         visit = services.create_visit_with_vitals(by=request.user, **self.input(VisitInput))
-        visit = selectors.visit_detail_get(hospital=request.user.hospital, visit_id=visit.pk)
+        # The new visit holds its patient, doctor and vitals already; only its session list is read.
         return self.respond(VisitOutput, visit, status.HTTP_201_CREATED)
 
 

@@ -7,7 +7,11 @@ class VisitForm(BootstrapFormMixin, forms.Form):
     """Parses the receptionist's input; every rule (ranges, duplicates, tenancy) is the service's."""
 
     patient = forms.IntegerField(widget=forms.HiddenInput)
-    doctor = forms.TypedChoiceField(coerce=int, empty_value=None)
+    doctor = forms.ModelChoiceField(
+        queryset=None,
+        empty_label="Choose a doctor",
+        error_messages={"invalid_choice": "Choose an active doctor of this hospital."},
+    )
     validity_days = forms.IntegerField(required=False, label="Valid for (days)", help_text="Empty: hospital default")
     height_cm = forms.CharField(required=False, max_length=10, label="Height (cm)")
     weight_kg = forms.CharField(required=False, max_length=10, label="Weight (kg)")
@@ -19,7 +23,8 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, doctors, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["doctor"].choices = [("", "Choose a doctor")] + [(d.pk, d.display_name) for d in doctors]
+        self.fields["doctor"].queryset = doctors
+        self.fields["doctor"].label_from_instance = lambda doctor: doctor.display_name
         for name in self.VITALS:
             self.fields[name].widget.attrs["inputmode"] = "decimal"
 

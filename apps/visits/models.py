@@ -35,6 +35,9 @@ class Visit(HospitalScopedModel):
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     closed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
+    # Not stored: set by create_visit_with_vitals to the session it opened, so callers need not read it back.
+    opened_session: "ConsultationSession | None" = None
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -51,6 +54,8 @@ class Visit(HospitalScopedModel):
             models.Index(fields=["hospital", "patient", "doctor", "is_active"], name="visit_hosp_pat_doc_idx"),
             models.Index(fields=["hospital", "visit_date"], name="visit_hosp_date_idx"),
             models.Index(fields=["hospital", "patient", "-created_at"], name="visit_hosp_pat_time_idx"),
+            # The visit list, newest first, a page at a time from the last row's position.
+            models.Index(fields=["hospital", "-created_at", "-id"], name="visit_hosp_time_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,7 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -118,29 +117,60 @@ def build_vitals(vitals: dict | None) -> PatientVitals:
     return record
 
 
-def _next_token(*, doctor: User, hospital) -> tuple[int, object]:
-    """The doctor's next token number for the hospital's day. Locks the doctor's row so tokens never collide."""
-    User.objects.select_for_update().filter(pk=doctor.pk).first()
-    today = hospital.local_date()
-    last = ConsultationSession.objects.filter(doctor=doctor, token_date=today).aggregate(n=Max("token_number"))["n"]
-    return (last or 0) + 1, today
+def _lock_doctor(doctor: User) -> None:
+    """Lock the doctor's row until commit: it serialises what must not race for one doctor,
+    their token numbers and each patient's one active visit with them."""
+    User.objects.select_for_update().filter(pk=doctor.pk).values_list("pk").first()
+
+
+# Session columns the INSERT below writes, in order; the rest start empty.
+_SESSION_COLUMNS = (
+    "hospital_id", "created_at", "visit_id", "doctor_id", "session_number", "token_number", "token_date", "status",
+    "created_by_id",
+)  # fmt: skip
 
 
 def _open_session(*, visit: Visit, number: int, by: User) -> ConsultationSession:
-    token, today = _next_token(doctor=visit.doctor, hospital=visit.hospital)
-    return ConsultationSession.objects.create(
-        hospital_id=visit.hospital_id,
-        visit=visit,
-        doctor_id=visit.doctor_id,
-        session_number=number,
-        token_number=token,
-        token_date=today,
-        created_by=by,
+    """Open session `number` of the visit with the doctor's next token of the hospital's day.
+
+    The caller holds the doctor's lock (_lock_doctor), so the last token read here is
+    the last one there is. The INSERT computes the token itself: one statement, where a
+    read then a write would be two for every visit and follow-up.
+    """
+    today = visit.hospital.local_date()
+    now = timezone.now()
+    table = ConsultationSession._meta.db_table
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(_SESSION_COLUMNS)}) "  # noqa: S608 (names from the model, values bound)
+            f"SELECT %s, %s, %s, %s, %s, COALESCE(MAX(token_number), 0) + 1, %s, %s, %s FROM {table} "
+            "WHERE doctor_id = %s AND token_date = %s RETURNING id, token_number",
+            [
+                visit.hospital_id,
+                ops.adapt_datetimefield_value(now),
+                visit.pk,
+                visit.doctor_id,
+                number,
+                ops.adapt_datefield_value(today),
+                SessionStatus.OPEN,
+                by.pk,
+                visit.doctor_id,
+                ops.adapt_datefield_value(today),
+            ],
+        )
+        session_id, token = cursor.fetchone()
+    values = dict(zip(_SESSION_COLUMNS, (visit.hospital_id, now, visit.pk, visit.doctor_id, number, token, today,
+                                         SessionStatus.OPEN, by.pk), strict=True))  # fmt: skip
+    fields = [field.attname for field in ConsultationSession._meta.concrete_fields]
+    session = ConsultationSession.from_db(
+        connection.alias, fields, [values.get(f, session_id if f == "id" else None) for f in fields]
     )
+    session.visit = visit
+    return session
 
 
-def _active_visit_with(patient: Patient, doctor: User) -> Visit | None:
-    today = patient.hospital.local_date()
+def _active_visit_with(patient: Patient, doctor: User, today) -> Visit | None:
     candidates = Visit.objects.filter(
         hospital_id=patient.hospital_id, patient=patient, doctor=doctor, is_active=True
     ).select_related("patient", "doctor", "hospital")
@@ -156,15 +186,16 @@ def create_visit_with_vitals(
     hospital (NotFound); a doctor who is inactive or not a doctor, validity outside
     1–365 days, vitals out of range (Invalid, every vitals field reported at once);
     a second active, unexpired visit of the patient with the same doctor
-    (DuplicateActiveVisit, naming the existing visit). The patient's row is locked
-    so two clicks cannot both pass that check. Audit: visit.create.
+    (DuplicateActiveVisit, naming the existing visit). The doctor's row is locked
+    so two clicks cannot both pass that check. Returns the visit, with the session it
+    opened as `visit.opened_session`. Audit: visit.create.
     """
     require(can_create_visit(by))
     ensure_same_hospital(by, patient)
     ensure_same_hospital(by, doctor)
     if doctor.role != Role.DOCTOR or not doctor.is_active:
         raise Invalid.on_field("doctor", "Choose an active doctor of this hospital.")
-    hospital = patient.hospital
+    hospital = by.hospital  # the patient's and the doctor's too, as checked above
     if validity_days in (None, ""):
         validity_days = hospital.default_visit_validity_days
     validity_days = _number("validity_days", validity_days, integer=True)
@@ -172,8 +203,9 @@ def create_visit_with_vitals(
         raise Invalid.on_field("validity_days", "Enter a validity from 1 to 365 days.")
     vitals_record = build_vitals(vitals)
     with transaction.atomic():
-        Patient.objects.select_for_update().filter(pk=patient.pk).first()
-        existing = _active_visit_with(patient, doctor)
+        _lock_doctor(doctor)
+        today = hospital.local_date()
+        existing = _active_visit_with(patient, doctor, today)
         if existing:
             raise DuplicateActiveVisit(existing)
         visit = Visit.objects.create(
@@ -181,13 +213,14 @@ def create_visit_with_vitals(
             patient=patient,
             doctor=doctor,
             validity_days=validity_days,
-            visit_date=hospital.local_date(),
+            visit_date=today,
             created_by=by,
         )
         vitals_record.visit = visit
         vitals_record.hospital_id = visit.hospital_id
         vitals_record.save()
         session = _open_session(visit=visit, number=1, by=by)
+        visit.opened_session = session
         record_event(
             actor=by,
             action="visit.create",
@@ -233,6 +266,7 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
         if open_session:
             raise Conflict(f"Session {open_session.session_number} of this visit is still open.")
         number = max((s.session_number for s in sessions), default=0) + 1
+        _lock_doctor(visit.doctor)
         session = _open_session(visit=visit, number=number, by=by)
         record_event(
             actor=by,

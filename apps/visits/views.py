@@ -69,9 +69,7 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
                 visit = services.create_visit_with_vitals(
                     by=self.request.user,
                     patient=self.patient,
-                    doctor=selectors.doctor_get(
-                        hospital=self.request.user.hospital, doctor_id=form.cleaned_data["doctor"]
-                    ),
+                    doctor=form.cleaned_data["doctor"],
                     validity_days=form.cleaned_data["validity_days"],
                     vitals=form.vitals(),
                 )
@@ -81,7 +79,7 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
             except Invalid as error:
                 add_domain_error(form, error)
             else:
-                token = visit.sessions.get().token_number
+                token = visit.opened_session.token_number
                 return Done(
                     reverse("visits:patient", args=[self.patient.pk]),
                     f"Visit created for {self.patient.full_name}: token {token} with {visit.doctor.display_name}.",

@@ -58,7 +58,7 @@ def test_another_hospitals_doctor_is_refused_in_the_form(client, receptionist, p
     client.force_login(receptionist)
     response = client.post(chart(patient), visit_form(patient, stranger))
     assert response.status_code == 400
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose an active doctor of this hospital." in response.content.decode()
     assert not Visit.objects.exists()
 
 
