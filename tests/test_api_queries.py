@@ -79,7 +79,7 @@ def test_a_list_endpoint_makes_the_same_number_of_queries_for_1_and_30_rows(
         with CaptureQueriesContext(connection) as queries:
             answer = client.get(url, {"page_size": 100})
         assert answer.status_code == 200
-        assert answer.json()["count"] >= rows
+        assert len(answer.json()["results"]) >= rows
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 12

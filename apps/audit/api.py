@@ -4,11 +4,13 @@ from apps.audit.selectors import audit_event_list
 from apps.audit.serializers import AuditEventOutput, AuditFilter
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
+from common.pagination import KeysetPagination
 from common.permissions import can_read_audit
 
 
 class AuditEventListApi(ApiView):
     permission_classes = [role_permission(can_read_audit)]
+    pagination_class = KeysetPagination
 
     @api_doc(
         summary="Audit events, newest first",

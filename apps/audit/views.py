@@ -1,7 +1,6 @@
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,6 +13,7 @@ from apps.audit.selectors import audit_event_list
 from apps.audit.services import record_audit_export
 from common.csv_export import csv_lines
 from common.mixins import RoleRequiredMixin
+from common.pagination import KeysetPage, keyset_page
 from common.permissions import can_read_audit
 
 CSV_HEADER = ["time", "username", "role", "hospital", "action", "object type", "object id", "summary", "changes", "ip"]
@@ -37,11 +37,13 @@ class AuditLogView(AuditFilterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = self.filter_form()
-        events = audit_event_list(by=self.request.user, **form.filters()) if form.is_valid() else []
-        page = Paginator(events, self.page_size).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
+        if form.is_valid():
+            page = keyset_page(
+                self.request, audit_event_list(by=self.request.user, **form.filters()), page_size=self.page_size
+            )
+        else:
+            page = KeysetPage([], None, None)
+        return super().get_context_data(form=form, page=page, **kwargs)
 
 
 class AuditExportView(AuditFilterMixin, View):

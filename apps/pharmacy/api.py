@@ -4,6 +4,7 @@ from apps.pharmacy import selectors, services
 from apps.pharmacy.serializers import DispenseRecordFilter, DispenseRecordOutput
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
+from common.pagination import KeysetPagination
 from common.permissions import can_use_pharmacy
 
 
@@ -21,6 +22,8 @@ class PharmacyApi(ApiView):
 
 
 class DispenseRecordListApi(PharmacyApi):
+    pagination_class = KeysetPagination
+
     @api_doc(
         summary="Dispense records: pending (to print or hand over), printed, dispensed",
         parameters=[DispenseRecordFilter],

@@ -38,11 +38,20 @@ class DispenseRecord(HospitalScopedModel):
                 name="dispense_dispensed_after_print",
             ),
         ]
+        # The pharmacy's lists, each in its own order (pharmacy.selectors.dispense_record_list), read a page
+        # at a time from the position of the last row (keyset): a page costs the same after a million rows.
         indexes = [
-            # Pharmacy lists: pending / printed / dispensed, oldest first.
             models.Index(
-                fields=["hospital", "is_dispensed", "is_printed", "created_at"], name="dispense_hosp_status_idx"
+                fields=["hospital", "created_at", "id"],
+                condition=models.Q(is_dispensed=False),
+                name="dispense_hosp_pending_idx",
             ),
+            models.Index(
+                fields=["hospital", "-dispensed_at", "-id"],
+                condition=models.Q(is_dispensed=True),
+                name="dispense_hosp_dispensed_idx",
+            ),
+            models.Index(fields=["hospital", "-created_at", "-id"], name="dispense_hosp_time_idx"),
         ]
 
     def __str__(self) -> str:

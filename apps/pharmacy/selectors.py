@@ -28,10 +28,11 @@ def _records(hospital) -> QuerySet[DispenseRecord]:
 
 def dispense_record_list(*, hospital, status: str | None = None) -> QuerySet[DispenseRecord]:
     """The pharmacy's records. pending = not yet dispensed (waiting to be printed or handed over),
-    printed = printed and not dispensed, dispensed = handed over (newest first)."""
+    printed = printed and not dispensed, both oldest first; dispensed = handed over, newest first;
+    no status: every record, newest first. Each order has an index of its own (see the model)."""
     records = _records(hospital)
     if status in (None, ""):
-        return records.order_by("is_dispensed", "created_at", "id")
+        return records.order_by("-created_at", "-id")
     if status not in STATUSES:
         raise Invalid.on_field("status", f"Choose one of: {', '.join(STATUSES)}.")
     if status == "pending":

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.views import View
@@ -7,6 +6,7 @@ from django.views.generic import TemplateView
 
 from apps.pharmacy import selectors, services
 from common.mixins import DomainErrorMixin, RoleRequiredMixin
+from common.pagination import keyset_page
 from common.permissions import can_use_pharmacy
 
 
@@ -27,8 +27,7 @@ class PharmacyListView(PharmacyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         status = self.request.GET.get("status") or "pending"
         records = selectors.dispense_record_list(hospital=self.request.user.hospital, status=status)
-        # get_page: a missing, bad or too-high page number shows the nearest page, never an error.
-        page = Paginator(records, self.page_size).get_page(self.request.GET.get("page"))
+        page = keyset_page(self.request, records, page_size=self.page_size)
         for record in page:
             record.covered_items = selectors.record_items(record)
         return super().get_context_data(page=page, status=status, statuses=selectors.STATUSES, **kwargs)
