@@ -86,7 +86,8 @@ def ensure_data(size: str, base: str, env: dict, regenerate: bool) -> dict:
         f"SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '{name}'",
     )
     if current == mark and not regenerate:
-        log(f"{size}: reusing {name}, generated today")
+        log(f"{size}: reusing {name}, generated today; applying any new migrations")
+        subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
         return {"reused": True}
     log(f"{size}: generating {name} (bench.datagen)")
     _psql(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

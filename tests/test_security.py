@@ -146,3 +146,22 @@ def test_user_text_is_plain_json_in_the_api(hostile_day, api_as, medical_staff):
     body = api_as(medical_staff).get(f"/api/v1/pharmacy/dispense-records/{hostile_day['record'].pk}/")
     assert body["Content-Type"] == "application/json"
     assert body.json()["patient"]["address"] == PAYLOAD
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasps_cost_and_old_hashes_are_upgraded():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from common.hashers import ClinicArgon2PasswordHasher
+    from config.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "common.hashers.ClinicArgon2PasswordHasher"
+    ours = ClinicArgon2PasswordHasher()
+    encoded = ours.encode("correct horse battery", ours.salt())
+    assert encoded.startswith("argon2$argon2id$v=19$m=47104,t=1,p=1$")
+    assert ours.verify("correct horse battery", encoded)
+    assert not ours.verify("wrong horse battery", encoded)
+    # A hash made at Django's default cost still verifies, and is re-hashed at ours on the next log-in.
+    older = Argon2PasswordHasher().encode("correct horse battery", ours.salt())
+    assert ours.verify("correct horse battery", older)
+    assert ours.must_update(older)
+    assert not ours.must_update(encoded)
