@@ -51,11 +51,9 @@ class DjangoClient:
 
     def send(self, request):
         if request.api:
-            from django.test import Client
-
             headers = {"Authorization": f"Bearer {self._token(request.user)}"} if request.user else {}
             body = json.dumps(request.body) if request.body is not None else ""
-            response = Client().generic(
+            response = self.anonymous.generic(
                 request.method, request.path, body, content_type="application/json", headers=headers
             )
             return response.status_code, response.json() if response.content else None

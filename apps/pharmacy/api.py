@@ -17,7 +17,8 @@ class PharmacyApi(ApiView):
     def respond_with_record(self, record):
         # Re-read with the prescription, patient and items the answer shows.
         return self.respond(
-            DispenseRecordOutput, selectors.dispense_record_get(hospital=record.hospital, record_id=record.pk)
+            DispenseRecordOutput,
+            selectors.dispense_record_get(hospital=self.request.user.hospital, record_id=record.pk),
         )
 
 

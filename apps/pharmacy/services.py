@@ -22,18 +22,15 @@ def get_or_create_dispense_record(*, session: ConsultationSession) -> DispenseRe
     """
     if session.status != SessionStatus.COMPLETED:
         raise Conflict("This session is still open; the pharmacy sees it once the doctor completes it.")
-    with transaction.atomic():
-        existing = DispenseRecord.objects.filter(session=session).first()
-        if existing:
-            return existing
-        prescription = Prescription.objects.filter(visit_id=session.visit_id).first()
-        if prescription is None or not items_active_at_end_of(session=session).exists():
-            return None
-        # Unique per session: a simultaneous call's insert loses and reads the winner's row.
-        record, _ = DispenseRecord.objects.get_or_create(
-            session=session, defaults={"hospital_id": session.hospital_id, "prescription": prescription}
-        )
-        return record
+    prescription = Prescription.objects.filter(visit_id=session.visit_id).first()
+    # What was active at a session's end never changes afterwards, so this answer is final.
+    if prescription is None or not items_active_at_end_of(session=session).exists():
+        return None
+    # Unique per session: a simultaneous call's insert loses (in get_or_create's savepoint) and reads the winner's row.
+    record, _ = DispenseRecord.objects.get_or_create(
+        session=session, defaults={"hospital_id": session.hospital_id, "prescription": prescription}
+    )
+    return record
 
 
 def record_dispense_view(*, by, record: DispenseRecord, page: str) -> DispenseRecord:
