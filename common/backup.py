@@ -58,6 +58,7 @@ def backup_database(*, directory: Path, alias: str = "default") -> Path:
                 copy.close()
         else:
             _run(_pg_tool("pg_dump"), "--format=custom", f"--file={partial}", *_pg_arguments(connection), alias=alias)
+        partial.chmod(0o600)  # every patient's health data: readable by the operator's account alone
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,7 @@ def test_a_restored_backup_has_every_tables_rows_and_the_same_audit_log(tmp_path
     assert before["rows"]["audit_auditevent"] > 10
     path = make_backup(tmp_path)
     assert BACKUP_NAME.match(path.name)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
     # After the backup: a second hospital's morning is added and every API token is lost.
     build_world(HospitalFactory(name="After The Backup"), "a")
