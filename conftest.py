@@ -82,10 +82,16 @@ def on_postgresql():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Concurrency tests need PostgreSQL row locks; on SQLite they are skipped, saying why."""
+    """Concurrency and fault tests need PostgreSQL (row locks, server backends to cut); on SQLite they
+    are skipped, saying why."""
     if connection.vendor == "postgresql":
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL): SQLite has no row locks to prove")
+    reasons = {
+        "concurrency": "needs PostgreSQL (set DATABASE_URL): SQLite has no row locks to prove",
+        "fault": "needs PostgreSQL (set DATABASE_URL): SQLite has no server connections to cut",
+    }
     for item in items:
-        if "concurrency" in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in reasons.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+                break

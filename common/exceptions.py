@@ -71,3 +71,10 @@ class Conflict(DomainError):
     code = "conflict"
     status_code = 409
     default_message = "This conflicts with the current state."
+
+
+class DeletionRefused(Conflict):
+    """Hospitals, users and patients are never deleted: their history stays (see docs/operations.md)."""
+
+    code = "deletion_refused"
+    default_message = "This record is kept for the clinic's history and cannot be deleted."

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from common.exceptions import DeletionRefused
+
 
 class HospitalScopedModel(models.Model):
     """Every table of hospital data carries its hospital directly (SPEC §2 "Tenancy").
@@ -15,3 +17,14 @@ class HospitalScopedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class NeverDeletedQuerySet(models.QuerySet):
+    """For tables whose rows are deactivated or corrected, never deleted (hospitals, users, patients).
+
+    The model's own `delete()` refuses one row; this refuses a bulk delete of a queryset,
+    which would bypass it. The model's `deletion_refusal` says what to do instead.
+    """
+
+    def delete(self):
+        raise DeletionRefused(self.model.deletion_refusal)

@@ -3,7 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from common import health
+
 urlpatterns = [
+    # For the load balancer: liveness and readiness, no login (see docs/operations.md).
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
     path("", include("apps.accounts.urls")),
     path("hospitals/", include("apps.hospitals.urls")),
     path("patients/", include("apps.patients.urls")),

@@ -3,9 +3,15 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from common.constants import Role
+from common.exceptions import DeletionRefused
+from common.models import NeverDeletedQuerySet
 
 
 class ClinicUserManager(UserManager):
+    def get_queryset(self):
+        # Not `from_queryset`: the manager's class is recorded in migrations and must stay this one.
+        return NeverDeletedQuerySet(self.model, using=self._db)
+
     def create_superuser(self, username, email=None, password=None, **extra_fields):
         # `createsuperuser` produces the platform's SUPER_ADMIN (SPEC §1).
         extra_fields.setdefault("role", Role.SUPER_ADMIN)
@@ -24,6 +30,9 @@ class User(AbstractUser):
     )
 
     objects = ClinicUserManager()
+    deletion_refusal = (
+        "A user account is never deleted: the audit trail and clinical records name it. Deactivate it instead."
+    )
 
     REQUIRED_FIELDS = ["email"]
 
@@ -47,6 +56,9 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def delete(self, *args, **kwargs):
+        raise DeletionRefused(self.deletion_refusal)
 
     @property
     def display_name(self) -> str:

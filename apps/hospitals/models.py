@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from common.constants import DEFAULT_TIME_ZONE
+from common.exceptions import DeletionRefused
+from common.models import NeverDeletedQuerySet
 
 
 def validate_time_zone(value: str) -> None:
@@ -33,6 +35,11 @@ class Hospital(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = NeverDeletedQuerySet.as_manager()
+    deletion_refusal = (
+        "A hospital is never deleted: its patients' records, its staff and its audit trail stay. Deactivate it instead."
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -45,6 +52,9 @@ class Hospital(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def delete(self, *args, **kwargs):
+        raise DeletionRefused(self.deletion_refusal)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -2,7 +2,8 @@ from django.core.validators import MaxValueValidator, MinLengthValidator, RegexV
 from django.db import models
 
 from common.constants import MRN_DIGITS, MRN_PREFIX, Gender
-from common.models import HospitalScopedModel
+from common.exceptions import DeletionRefused
+from common.models import HospitalScopedModel, NeverDeletedQuerySet
 
 phone_validator = RegexValidator(r"^[6-9]\d{9}$", "Enter a 10-digit Indian mobile number (optionally with +91).")
 
@@ -23,6 +24,13 @@ class Patient(HospitalScopedModel):
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
+    objects = NeverDeletedQuerySet.as_manager()
+    # Even a registration with no visit keeps its MRN (never reused) and its audit event.
+    deletion_refusal = (
+        "A patient is never deleted: the MRN is never reused and the record stays. "
+        "Correct the patient's details instead."
+    )
+
     class Meta:
         ordering = ["hospital_id", "mrn_number"]
         constraints = [
@@ -40,6 +48,9 @@ class Patient(HospitalScopedModel):
     def __str__(self) -> str:
         # Identifier only: __str__ ends up in logs, admin titles and error pages.
         return f"Patient {self.mrn}"
+
+    def delete(self, *args, **kwargs):
+        raise DeletionRefused(self.deletion_refusal)
 
     @property
     def mrn(self) -> str:

@@ -93,6 +93,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where `manage.py backup` writes (see docs/operations.md); keep it off the database's own disk.
+BACKUP_DIR = env("BACKUP_DIR", default="") or str(BASE_DIR / "backups")
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out username+address before any password is checked.

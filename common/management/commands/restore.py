@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from common.backup import check_backup_file, database_label, restore_database
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace every table of the database with a backup made by `manage.py backup`, after you type the "
+        "database's name (or with --yes). Stop the app processes first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="The backup file (.sqlite3 or .dump).")
+        parser.add_argument(
+            "--yes", "--noinput", "--no-input", action="store_true", dest="yes", help="Do not ask for confirmation."
+        )
+        parser.add_argument("--database", default="default", help="Database alias (default: default).")
+
+    def handle(self, *args, file: Path, yes: bool = False, database: str = "default", **options):
+        check_backup_file(file, alias=database)
+        label = database_label(database)
+        if not yes:
+            answer = input(
+                f"This replaces every row of database {label} with the backup {file}. "
+                "Type the database name to continue: "
+            )
+            if answer.strip() != label:
+                raise CommandError("Restore cancelled; nothing was changed.")
+        restore_database(path=file, alias=database)
+        self.stdout.write(f"Restored {file} into {label}.")
