@@ -80,7 +80,7 @@ def doctor_get(*, hospital, doctor_id) -> User:
 
 
 def todays_visits(*, hospital) -> QuerySet[Visit]:
-    """Visits and follow-ups of the hospital's day, each annotated with where the patient is now.
+    """Visits and follow-ups of the hospital's day, newest first, each annotated with where the patient is now.
 
     `latest_*` describe the newest session; `stage` is waiting / in_consultation /
     completed / dispensed. Everything comes from annotations: a fixed number of
@@ -106,7 +106,7 @@ def todays_visits(*, hospital) -> QuerySet[Visit]:
                 ConsultationSession.objects.filter(pk=OuterRef("latest_session_id"), dispense_record__is_dispensed=True)
             ),
         )
-        .order_by("created_at", "id")
+        .order_by("-created_at", "-id")
     )
 
 

@@ -133,3 +133,23 @@ def test_the_chart_links_to_the_family_sharing_the_phone(client, receptionist, h
     client.force_login(receptionist)
     page = client.get(chart(mother)).content.decode()
     assert f"{reverse('visits:front_desk')}?q=9845012345" in page
+
+
+def test_the_front_desk_shows_todays_visits_newest_first_a_page_at_a_time(
+    client, receptionist, doctor, hospital, monkeypatch
+):
+    from apps.visits.views import FrontDeskView
+
+    monkeypatch.setattr(FrontDeskView, "page_size", 2)
+    visits = [
+        create_visit_with_vitals(by=receptionist, patient=PatientFactory(hospital=hospital), doctor=doctor)
+        for _ in range(3)
+    ]
+    client.force_login(receptionist)
+    first = client.get(reverse("visits:front_desk"), {"q": "x"})
+    assert [v.pk for v in first.context["todays_visits"]] == [visits[2].pk, visits[1].pk]
+    next_url = first.context["todays_visits"].next_url
+    assert "q=x" in next_url
+    second = client.get(next_url)
+    assert [v.pk for v in second.context["todays_visits"]] == [visits[0].pk]
+    assert second.context["todays_visits"].next_url is None
