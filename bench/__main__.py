@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 GUNICORN_WORKERS = 2
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # per worker; 1: gunicorn's sync worker
 PORTS = (8101, 8102)
 READ_P95_MS, WRITE_P95_MS, MAX_QUERIES, FLOOR_SHARE, SCALE, RSS_MB = 50, 100, 12, 0.5, 1.6, 150
 
@@ -99,13 +100,13 @@ def ensure_data(size: str, base: str, env: dict, regenerate: bool) -> dict:
 
 
 class Server:
-    """gunicorn, 2 sync workers, on one port: started, waited for, and stopped with its workers' peak RSS."""
+    """gunicorn (2 workers unless told) on one port: started, waited for, stopped with its workers' peak RSS."""
 
-    def __init__(self, port: int, env: dict, log_file: Path):
+    def __init__(self, port: int, env: dict, log_file: Path, workers: int = GUNICORN_WORKERS):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--workers", str(GUNICORN_WORKERS),
+            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--workers", str(workers), "--threads", str(THREADS),
              "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning",
              "--error-logfile", str(log_file)],
             env=env, cwd=ROOT,
@@ -186,8 +187,23 @@ def measure(size: str, base: str, redis_url: str | None, args) -> dict:
                        "--workers", str(2 * args.workers), "--seconds", str(args.seconds), env=env)  # fmt: skip
     finally:
         rss_two = max(s.stop() for s in servers)
+    # The same comparison with one worker per instance: whether a second process adds throughput
+    # when there is a core for it (with 2 workers per instance, one instance already uses both).
+    scaling = {}
+    for instances in (1, 2):
+        servers = [Server(port, env, RESULTS / f"gunicorn-{size}-{port}.log", workers=1) for port in PORTS[:instances]]
+        try:
+            log(f"{size}: mixed workload, {instances} instance(s) of 1 worker, {args.seconds:.0f} s")
+            urls = [arg for s in servers for arg in ("--url", s.url)]
+            scaling[instances] = _loadgen("mixed", "--plan", fresh_plan(2 * args.workers), *urls,
+                                          "--workers", str(instances * args.workers // 2),
+                                          "--seconds", str(args.seconds), env=env)  # fmt: skip
+        finally:
+            for s in servers:
+                s.stop()
     return {"size": size, "data": data, "queries": queries, "latency": latency, "floor": floor,
-            "mixed_one": one, "mixed_two": two, "peak_worker_rss_mb": max(rss_one, rss_two)}  # fmt: skip
+            "mixed_one": one, "mixed_two": two, "single_worker": scaling,
+            "peak_worker_rss_mb": max(rss_one, rss_two)}  # fmt: skip
 
 
 def _mark(ok: bool) -> str:
@@ -215,6 +231,7 @@ def report(results: list[dict]) -> str:
                 f"{timing.get('p50_ms', '-')} | {timing.get('p95_ms', '-')} | {target} | {_mark(met)} |"
             )
         floor, one, two = r["floor"], r["mixed_one"], r["mixed_two"]
+        single, double = r["single_worker"][1], r["single_worker"][2]
         share = one["requests_per_second"] / floor["requests_per_second"]
         scale = two["requests_per_second"] / one["requests_per_second"]
         lines += [
@@ -230,6 +247,11 @@ def report(results: list[dict]) -> str:
             f"| mixed OPD workload, 2 instances ({two['workers']} clients, {two['seconds']} s) | "
             f"{two['requests_per_second']} | {two['flows'] / two['seconds']:.1f} | {two['errors']} | "
             f"{scale:.2f}× one instance (target ≥ {SCALE}×): {_mark(scale >= SCALE and not two['errors'])} |",
+            f"| mixed, 1 instance of 1 worker ({single['workers']} clients) | {single['requests_per_second']} | "
+            f"{single['flows'] / single['seconds']:.1f} | {single['errors']} | |",
+            f"| mixed, 2 instances of 1 worker ({double['workers']} clients) | {double['requests_per_second']} | "
+            f"{double['flows'] / double['seconds']:.1f} | {double['errors']} | "
+            f"{double['requests_per_second'] / single['requests_per_second']:.2f}× one instance of 1 worker |",
             "",
             f"Peak worker RSS: {r['peak_worker_rss_mb']} MB (target ≤ {RSS_MB} MB): "
             f"{_mark(r['peak_worker_rss_mb'] <= RSS_MB)}.",

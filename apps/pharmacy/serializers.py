@@ -1,6 +1,5 @@
 """API shapes of the pharmacy's dispense records."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.patients.serializers import PatientOutput
@@ -10,13 +9,25 @@ from apps.prescriptions.serializers import ItemOutput, PrescriptionOutput
 from apps.visits.serializers import DoctorOutput, VitalsOutput
 
 
+class CoveredItemsOutput(serializers.ListSerializer):
+    """A record's items to hand over: those active when its session ended (from the prefetched items).
+
+    One list serializer for the whole page: a serializer built per record would rebuild its fields each time.
+    """
+
+    def get_attribute(self, record):
+        return record_items(record)
+
+
 class DispenseRecordOutput(serializers.ModelSerializer):
     session_number = serializers.IntegerField(source="session.session_number", read_only=True)
     patient = PatientOutput(source="prescription.visit.patient", read_only=True)
     doctor = DoctorOutput(source="prescription.visit.doctor", read_only=True)
     vitals = VitalsOutput(source="prescription.visit.vitals", read_only=True)
     prescription = PrescriptionOutput(read_only=True)
-    items = serializers.SerializerMethodField(help_text="What to hand over: the items active when the session ended.")
+    items = CoveredItemsOutput(
+        child=ItemOutput(), read_only=True, help_text="What to hand over: the items active when the session ended."
+    )
     dispensed_by = serializers.CharField(source="dispensed_by.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -39,10 +50,6 @@ class DispenseRecordOutput(serializers.ModelSerializer):
             "items",
         ]
         read_only_fields = fields
-
-    @extend_schema_field(ItemOutput(many=True))
-    def get_items(self, record):
-        return ItemOutput(record_items(record), many=True).data
 
 
 class DispenseRecordFilter(serializers.Serializer):
