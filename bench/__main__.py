@@ -160,7 +160,8 @@ def measure(size: str, base: str, redis_url: str | None, args) -> dict:
     plan_file = RESULTS / f"plan-{size}.json"
 
     def fresh_plan(workers: int) -> str:
-        """Each phase gets patients with no valid visit yet (earlier phases used some)."""
+        """Each phase gets patients with no valid visit yet (earlier phases used some), and as many
+        workers as it runs: the pharmacy's records are shared out among exactly those."""
         plan_file.write_text(json.dumps(_run("bench.plan", "--workers", str(workers), env=env)))
         return str(plan_file)
 
@@ -175,7 +176,7 @@ def measure(size: str, base: str, redis_url: str | None, args) -> dict:
         floor = _loadgen("floor", "--url", server.url, "--workers", str(args.workers),
                          "--seconds", str(args.seconds), env=env)  # fmt: skip
         log(f"{size}: mixed workload, one instance, {args.seconds:.0f} s")
-        one = _loadgen("mixed", "--plan", fresh_plan(2 * args.workers), "--url", server.url,
+        one = _loadgen("mixed", "--plan", fresh_plan(args.workers), "--url", server.url,
                        "--workers", str(args.workers), "--seconds", str(args.seconds), env=env)  # fmt: skip
     finally:
         rss_one = server.stop()
@@ -195,8 +196,9 @@ def measure(size: str, base: str, redis_url: str | None, args) -> dict:
         try:
             log(f"{size}: mixed workload, {instances} instance(s) of 1 worker, {args.seconds:.0f} s")
             urls = [arg for s in servers for arg in ("--url", s.url)]
-            scaling[instances] = _loadgen("mixed", "--plan", fresh_plan(2 * args.workers), *urls,
-                                          "--workers", str(instances * args.workers // 2),
+            clients = instances * args.workers // 2
+            scaling[instances] = _loadgen("mixed", "--plan", fresh_plan(clients), *urls,
+                                          "--workers", str(clients),
                                           "--seconds", str(args.seconds), env=env)  # fmt: skip
         finally:
             for s in servers:

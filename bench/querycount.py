@@ -23,6 +23,7 @@ class DjangoClient:
 
         self.plan = plan
         self.anonymous = Client()
+        self.api = Client()  # no cookies: an integration sends its token, not the browser's session
         self.sessions: dict[str, Client] = {}
         self.tokens: dict[str, str] = {}
 
@@ -53,7 +54,7 @@ class DjangoClient:
         if request.api:
             headers = {"Authorization": f"Bearer {self._token(request.user)}"} if request.user else {}
             body = json.dumps(request.body) if request.body is not None else ""
-            response = self.anonymous.generic(
+            response = self.api.generic(
                 request.method, request.path, body, content_type="application/json", headers=headers
             )
             return response.status_code, response.json() if response.content else None
