@@ -123,13 +123,6 @@ def _lock_doctor(doctor: User) -> None:
     User.objects.select_for_update().filter(pk=doctor.pk).values_list("pk").first()
 
 
-# Session columns the INSERT below writes, in order; the rest start empty.
-_SESSION_COLUMNS = (
-    "hospital_id", "created_at", "visit_id", "doctor_id", "session_number", "token_number", "token_date", "status",
-    "created_by_id",
-)  # fmt: skip
-
-
 def _open_session(*, visit: Visit, number: int, by: User) -> ConsultationSession:
     """Open session `number` of the visit with the doctor's next token of the hospital's day.
 
@@ -139,33 +132,32 @@ def _open_session(*, visit: Visit, number: int, by: User) -> ConsultationSession
     """
     today = visit.hospital.local_date()
     now = timezone.now()
+    row = {
+        "hospital_id": visit.hospital_id,
+        "created_at": now,
+        "visit_id": visit.pk,
+        "doctor_id": visit.doctor_id,
+        "session_number": number,
+        "token_date": today,
+        "status": SessionStatus.OPEN,
+        "created_by_id": by.pk,
+    }
+    bound = {
+        **row,
+        "created_at": connection.ops.adapt_datetimefield_value(now),
+        "token_date": connection.ops.adapt_datefield_value(today),
+    }
     table = ConsultationSession._meta.db_table
-    ops = connection.ops
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(_SESSION_COLUMNS)}) "  # noqa: S608 (names from the model, values bound)
-            f"SELECT %s, %s, %s, %s, %s, COALESCE(MAX(token_number), 0) + 1, %s, %s, %s FROM {table} "
+            f"INSERT INTO {table} ({', '.join(row)}, token_number) "  # noqa: S608 (names from the model, values bound)
+            f"SELECT {', '.join(['%s'] * len(row))}, COALESCE(MAX(token_number), 0) + 1 FROM {table} "
             "WHERE doctor_id = %s AND token_date = %s RETURNING id, token_number",
-            [
-                visit.hospital_id,
-                ops.adapt_datetimefield_value(now),
-                visit.pk,
-                visit.doctor_id,
-                number,
-                ops.adapt_datefield_value(today),
-                SessionStatus.OPEN,
-                by.pk,
-                visit.doctor_id,
-                ops.adapt_datefield_value(today),
-            ],
+            [*bound.values(), bound["doctor_id"], bound["token_date"]],
         )
-        session_id, token = cursor.fetchone()
-    values = dict(zip(_SESSION_COLUMNS, (visit.hospital_id, now, visit.pk, visit.doctor_id, number, token, today,
-                                         SessionStatus.OPEN, by.pk), strict=True))  # fmt: skip
+        row["id"], row["token_number"] = cursor.fetchone()
     fields = [field.attname for field in ConsultationSession._meta.concrete_fields]
-    session = ConsultationSession.from_db(
-        connection.alias, fields, [values.get(f, session_id if f == "id" else None) for f in fields]
-    )
+    session = ConsultationSession.from_db(connection.alias, fields, [row.get(field) for field in fields])
     session.visit = visit
     return session
 
