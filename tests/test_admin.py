@@ -29,7 +29,7 @@ def test_the_super_admin_sees_no_patient_names_or_medicines(client, django_user_
         "patients/patient",
         "visits/visit",
         "visits/patientvitals",
-        "visits/consultationsession",
+        "consultations/consultationsession",
         "prescriptions/prescription",
         "prescriptions/prescriptionitem",
         "pharmacy/dispenserecord",

@@ -48,6 +48,7 @@ MATRIX = [
     ("POST",   "/visits/{visit2}/close/",              None,                                                           "401", "403", "403",   "200/404", "200/404", "403/404", "403"),
     ("GET",    "/queue/",                              None,                                                           "401", "403", "403",   "403",   "200",   "200",   "403"),
     ("GET",    "/sessions/{session}/",                 None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("POST",   "/sessions/{waiting}/start/",           None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
     ("POST",   "/sessions/{session}/complete/",        None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
     ("GET",    "/prescriptions/{prescription}/",       None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "200/404"),
     ("POST",   "/prescriptions/{prescription}/items/", lambda w: {**MEDICINE, "session": w.session.pk, "medicine_name": "Cetirizine"},

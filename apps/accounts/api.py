@@ -13,7 +13,7 @@ from apps.accounts.serializers import TokenInput, TokenOutput, UserCreateInput, 
 from common.api import ERROR_RESPONSES, ApiView, api_doc
 from common.api_permissions import role_permission
 from common.exceptions import Invalid
-from common.permissions import can_manage_accounts
+from common.permissions import can_list_accounts
 
 BAD_CREDENTIALS = "Unable to log in with the given username and password."
 
@@ -82,7 +82,7 @@ class MeApi(ApiView):
 
 
 class UserListApi(ApiView):
-    permission_classes = [role_permission(can_manage_accounts)]
+    permission_classes = [role_permission(can_list_accounts)]
 
     @api_doc(summary="Accounts you manage", response=UserOutput(many=True))
     def get(self, request):
@@ -103,7 +103,7 @@ class UserListApi(ApiView):
 
 
 class UserDetailApi(ApiView):
-    permission_classes = [role_permission(can_manage_accounts)]
+    permission_classes = [role_permission(can_list_accounts)]
 
     @api_doc(summary="One account you manage", response=UserOutput, errors=(404,))
     def get(self, request, pk):

@@ -2,13 +2,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import record_event
+from apps.consultations.models import ConsultationSession
 from apps.pharmacy.models import DispenseRecord
 from apps.prescriptions.models import Prescription
 from apps.prescriptions.selectors import items_active_at_end_of
-from apps.visits.models import ConsultationSession
 from common.constants import SessionStatus
 from common.exceptions import Conflict
-from common.permissions import can_dispense, can_print, can_use_pharmacy, ensure_same_hospital, require
+from common.permissions import (
+    can_dispense,
+    can_print_prescription,
+    can_view_dispense_records,
+    ensure_same_hospital,
+    require,
+)
 
 
 def get_or_create_dispense_record(*, session: ConsultationSession) -> DispenseRecord | None:
@@ -40,7 +46,7 @@ def record_dispense_view(*, by, record: DispenseRecord, page: str) -> DispenseRe
     (PermissionDenied). Audit: dispense.view, with the page in its changes.
     """
     ensure_same_hospital(by, record)
-    require(can_use_pharmacy(by))
+    require(can_view_dispense_records(by))
     with transaction.atomic():
         record_event(
             actor=by,
@@ -59,7 +65,7 @@ def mark_as_printed(*, by, record: DispenseRecord) -> DispenseRecord:
     (PermissionDenied). Audit: dispense.print.
     """
     ensure_same_hospital(by, record)
-    require(can_print(by, record))
+    require(can_print_prescription(by))
     with transaction.atomic():
         record = DispenseRecord.objects.select_for_update().get(pk=record.pk)
         if not record.is_printed:
@@ -86,7 +92,7 @@ def mark_as_dispensed(*, by, record: DispenseRecord) -> DispenseRecord:
     not completed, or with no active item (Conflict). Audit: dispense.dispense.
     """
     ensure_same_hospital(by, record)
-    require(can_dispense(by, record))
+    require(can_dispense(by))
     with transaction.atomic():
         # Lock and re-read the row alone: after waiting for another dispense, PostgreSQL re-checks the
         # locked row but not rows joined to it, so related objects are loaded afterwards.

@@ -2,12 +2,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.audit.services import record_event
+from apps.consultations.models import ConsultationSession
 from apps.prescriptions.models import Prescription, PrescriptionItem
-from apps.visits.models import ConsultationSession, Visit
+from apps.visits.models import Visit
 from common.constants import ItemStatus, SessionStatus
 from common.exceptions import Conflict, Invalid, NotFound
 from common.permissions import (
-    can_edit_prescription_in_session,
+    can_change_prescription,
     can_read_prescription,
     ensure_same_hospital,
     require,
@@ -49,10 +50,12 @@ def record_prescription_view(*, by, prescription: Prescription) -> Prescription:
 def _lock_open_session(*, by, session: ConsultationSession) -> ConsultationSession:
     """Only the session's doctor changes items, and only while it is open (row locked until commit)."""
     ensure_same_hospital(by, session)
-    require(can_edit_prescription_in_session(by, session), "Only this session's doctor can change its prescription.")
+    require(can_change_prescription(by, session), "Only this session's doctor can change its prescription.")
     session = ConsultationSession.objects.select_for_update(of=("self",)).select_related("visit").get(pk=session.pk)
     if session.status != SessionStatus.OPEN:
         raise Conflict("This session is completed; items can only be changed in an open session.")
+    if session.started_at is None:
+        raise Conflict("Start the consultation before changing its prescription.")
     return session
 
 

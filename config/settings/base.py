@@ -39,10 +39,11 @@ INSTALLED_APPS = [
     "apps.hospitals",
     "apps.accounts",
     "apps.patients",
+    "apps.consultations",
     "apps.visits",
     "apps.prescriptions",
     "apps.pharmacy",
-    "apps.consultations",
+    "apps.opd",
     "apps.discovery",
 ]
 
