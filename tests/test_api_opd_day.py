@@ -152,4 +152,7 @@ def test_revoking_the_token_in_use_logs_the_client_out(receptionist):
     client = log_in(receptionist)
     assert client.delete("/api/v1/auth/token/").status_code == 204
     answer = client.get("/api/v1/me/")
-    assert (answer.status_code, answer.json()) == (401, {"detail": "Invalid or expired token."})
+    assert (answer.status_code, answer.json()) == (
+        401,
+        {"detail": "Invalid or expired token.", "code": "authentication_failed"},
+    )

@@ -100,7 +100,7 @@ def test_permission_matrix(worlds, api_as, method, path, body, role, ids_of, sta
     assert answer.status_code == status, answer.content
     if status in (403, 404):
         # A refusal says only that: no field of the object, and nothing is recorded as done.
-        assert set(answer.json()) == {"detail"}
+        assert set(answer.json()) == {"detail", "code"}
         assert AuditEvent.objects.count() == events_after_login
     if status == 401:
         assert AuditEvent.objects.count() == events_before

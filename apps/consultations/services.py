@@ -15,7 +15,7 @@ from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
 from common.constants import SessionStatus
-from common.exceptions import Conflict
+from common.exceptions import SessionNotOpen, SessionNotStarted
 from common.permissions import can_view_session, ensure_same_hospital, require
 
 
@@ -54,7 +54,7 @@ def start_session(*, session: ConsultationSession) -> tuple[ConsultationSession,
     """
     session = ConsultationSession.objects.select_for_update(of=("self",)).select_related("visit").get(pk=session.pk)
     if session.status != SessionStatus.OPEN:
-        raise Conflict("This consultation is already completed.")
+        raise SessionNotOpen("This consultation is already completed.")
     if session.started_at is not None:
         return session, False
     session.started_at = timezone.now()
@@ -67,9 +67,9 @@ def complete_session(*, session: ConsultationSession) -> ConsultationSession:
     `opd.services.complete_consultation`. Refuses: a session not started or already completed (Conflict)."""
     session = ConsultationSession.objects.select_for_update(of=("self",)).select_related("visit").get(pk=session.pk)
     if session.status != SessionStatus.OPEN:
-        raise Conflict("This session is already completed.")
+        raise SessionNotOpen("This session is already completed.")
     if session.started_at is None:
-        raise Conflict("Start the consultation before completing it.")
+        raise SessionNotStarted("Start the consultation before completing it.")
     session.status = SessionStatus.COMPLETED
     session.completed_at = timezone.now()
     session.save(update_fields=["status", "completed_at"])

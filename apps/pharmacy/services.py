@@ -7,7 +7,7 @@ from apps.pharmacy.models import DispenseRecord
 from apps.prescriptions.models import Prescription
 from apps.prescriptions.selectors import items_active_at_end_of
 from common.constants import SessionStatus
-from common.exceptions import Conflict
+from common.exceptions import AlreadyDispensed, NothingToDispense, NotPrinted, SessionNotCompleted
 from common.permissions import (
     can_dispense,
     can_print_prescription,
@@ -27,7 +27,7 @@ def get_or_create_dispense_record(*, session: ConsultationSession) -> DispenseRe
     open session (Conflict).
     """
     if session.status != SessionStatus.COMPLETED:
-        raise Conflict("This session is still open; the pharmacy sees it once the doctor completes it.")
+        raise SessionNotCompleted("This session is still open; the pharmacy sees it once the doctor completes it.")
     prescription = Prescription.objects.filter(visit_id=session.visit_id).first()
     # What was active at a session's end never changes afterwards, so this answer is final.
     if prescription is None or not items_active_at_end_of(session=session).exists():
@@ -99,13 +99,13 @@ def mark_as_dispensed(*, by, record: DispenseRecord) -> DispenseRecord:
         record = DispenseRecord.objects.select_for_update().get(pk=record.pk)
         if record.is_dispensed:
             when = timezone.localtime(record.dispensed_at).strftime("%d %b %Y %H:%M")
-            raise Conflict(f"Already dispensed by {record.dispensed_by.username} at {when}.")
+            raise AlreadyDispensed(f"Already dispensed by {record.dispensed_by.username} at {when}.")
         if record.session.status != SessionStatus.COMPLETED:
-            raise Conflict("The consultation is not completed yet.")
+            raise SessionNotCompleted("The consultation is not completed yet.")
         if not record.is_printed:
-            raise Conflict("Print the prescription before dispensing it.")
+            raise NotPrinted("Print the prescription before dispensing it.")
         if not items_active_at_end_of(session=record.session).exists():
-            raise Conflict("This prescription has no active medicine to dispense.")
+            raise NothingToDispense("This prescription has no active medicine to dispense.")
         record.is_dispensed = True
         record.dispensed_at = timezone.now()
         record.dispensed_by = by

@@ -13,7 +13,13 @@ from apps.patients.models import Patient
 from apps.visits import models as bounds
 from apps.visits.models import PatientVitals, Visit
 from common.constants import Role, SessionStatus
-from common.exceptions import Conflict, Invalid
+from common.exceptions import (
+    DuplicateActiveVisit,
+    Invalid,
+    SessionStillOpen,
+    VisitClosed,
+    VisitExpired,
+)
 from common.permissions import (
     can_close_visit,
     can_create_visit,
@@ -26,17 +32,13 @@ VITALS_FIELDS = ("height_cm", "weight_kg", "blood_pressure", "pulse_rate", "temp
 BP_FORMAT = "Enter blood pressure as SYS/DIA, e.g. 120/80."
 
 
-class DuplicateActiveVisit(Conflict):
-    """The patient already has an active, unexpired visit with this doctor: offer a follow-up on it."""
-
-    def __init__(self, existing_visit: Visit):
-        self.existing_visit = existing_visit
-        super().__init__(
-            f"{existing_visit.patient.mrn} already has an active visit with {existing_visit.doctor.display_name} "
-            f"(visit #{existing_visit.pk}, valid until {existing_visit.validity_end_date():%d %b %Y}). "
-            "Start a follow-up on that visit instead.",
-            extra={"existing_visit": existing_visit.pk},
-        )
+def _duplicate_visit(existing_visit: Visit) -> DuplicateActiveVisit:
+    return DuplicateActiveVisit(
+        f"{existing_visit.patient.mrn} already has an active visit with {existing_visit.doctor.display_name} "
+        f"(visit #{existing_visit.pk}, valid until {existing_visit.validity_end_date():%d %b %Y}). "
+        "Start a follow-up on that visit instead.",
+        existing_visit=existing_visit,
+    )
 
 
 def _in_range(field: str, value, low, high, unit: str) -> None:
@@ -157,7 +159,7 @@ def create_visit_with_vitals(
         today = hospital.local_date()
         existing = _active_visit_with(patient, doctor, today)
         if existing:
-            raise DuplicateActiveVisit(existing)
+            raise _duplicate_visit(existing)
         visit = Visit.objects.create(
             hospital=hospital,
             patient=patient,
@@ -208,13 +210,13 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
             .get(pk=visit.pk)
         )
         if not visit.is_active:
-            raise Conflict("This visit is closed; create a new visit.")
+            raise VisitClosed("This visit is closed; create a new visit.")
         if visit.is_expired():
-            raise Conflict(f"This visit expired on {visit.validity_end_date():%d %b %Y}; create a new visit.")
+            raise VisitExpired(f"This visit expired on {visit.validity_end_date():%d %b %Y}; create a new visit.")
         sessions = visit.sessions.all()
         still_open = next((s for s in sessions if s.status == SessionStatus.OPEN), None)
         if still_open:
-            raise Conflict(f"Session {still_open.session_number} of this visit is still open.")
+            raise SessionStillOpen(f"Session {still_open.session_number} of this visit is still open.")
         number = max((s.session_number for s in sessions), default=0) + 1
         lock_doctor(visit.doctor)
         session = open_session(visit=visit, number=number, by=by)
@@ -240,9 +242,9 @@ def close_visit(*, by: User, visit: Visit) -> Visit:
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
         if not visit.is_active:
-            raise Conflict("This visit is already closed.")
+            raise VisitClosed("This visit is already closed.")
         if has_open_session(visit=visit):
-            raise Conflict("This visit has a session still open; the doctor must complete it first.")
+            raise SessionStillOpen("This visit has a session still open; the doctor must complete it first.")
         visit.is_active = False
         visit.closed_at = timezone.now()
         visit.closed_by = by

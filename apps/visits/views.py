@@ -9,7 +9,7 @@ from apps.patients.selectors import patient_get, patient_search
 from apps.visits import selectors, services
 from apps.visits.forms import VisitForm
 from common.constants import Role
-from common.exceptions import Invalid
+from common.exceptions import DuplicateActiveVisit, Invalid
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, add_domain_error
 from common.pagination import keyset_page
 from common.permissions import (
@@ -83,7 +83,7 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
                     validity_days=form.cleaned_data["validity_days"],
                     vitals=form.vitals(),
                 )
-            except services.DuplicateActiveVisit as error:
+            except DuplicateActiveVisit as error:
                 duplicate = error.existing_visit
                 add_domain_error(form, error)
             except Invalid as error:

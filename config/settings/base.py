@@ -230,6 +230,7 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "common.constants.SessionStatus.choices",
         "ItemStatusEnum": "common.constants.ItemStatus.choices",
         "DispenseStatusEnum": "apps.pharmacy.selectors.STATUSES",
+        "ErrorCodeEnum": "common.api.ERROR_CODE_CHOICES",
     },
     # Swagger UI from the sidecar package: no CDN, works offline on a clinic LAN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -12,7 +12,6 @@ from apps.patients.tests.factories import PatientFactory
 from apps.visits.models import PatientVitals, Visit
 from apps.visits.selectors import todays_visits, visit_get, visit_stage, visits_for_patient
 from apps.visits.services import (
-    DuplicateActiveVisit,
     build_vitals,
     close_visit,
     create_visit_with_vitals,
@@ -20,7 +19,7 @@ from apps.visits.services import (
     start_follow_up,
 )
 from common.constants import Role, SessionStatus
-from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from common.exceptions import Conflict, DuplicateActiveVisit, Invalid, NotFound, PermissionDenied
 from common.testing import REFUSED, run_concurrently
 
 
