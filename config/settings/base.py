@@ -126,6 +126,9 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# The cache holds the API's failed-token throttle and the one-time form tokens, so it must be shared
+# by every app process: Redis when REDIS_URL is set, otherwise the database (its table comes with
+# common's migration 0001, so `migrate` is the only database step). Never a per-process cache.
 _redis_url = env("REDIS_URL", default="")
 CACHES = {
     "default": (
