@@ -7,16 +7,26 @@ the DRF-style body and status of SPEC §4 (400 field → messages or detail, 403
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common.constants import MAX_ID
 from common.exceptions import DomainError, NotFound
+from common.parsers import BodyTooLarge
 
 
-class HospitalObjectField(serializers.IntegerField):
+class IdField(serializers.IntegerField):
+    """A row id in a body or a filter: 1 to MAX_ID (64 bits), else the field's 400, before any query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class HospitalObjectField(IdField):
     """An id in a request body, resolved through a hospital-scoped selector.
 
     `lookup(hospital, pk)` returns the object or raises NotFound; an unknown id and
@@ -26,10 +36,10 @@ class HospitalObjectField(serializers.IntegerField):
     def __init__(self, *, lookup, noun: str, **kwargs):
         self.lookup = lookup
         self.noun = noun
-        super().__init__(min_value=1, **kwargs)
+        super().__init__(**kwargs)
 
     def run_validation(self, data=serializers.empty):
-        pk = super().run_validation(data)  # an integer ≥ 1, or the field's own 400
+        pk = super().run_validation(data)  # a row id, or the field's own 400
         if pk is None:
             return None
         try:
@@ -43,6 +53,15 @@ class HospitalObjectField(serializers.IntegerField):
 
 class ApiView(GenericAPIView):
     """Base of every API view: parse input with one serializer, call one service or selector, answer with another."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, role, throttles: 401/403/429 come first
+        # Parse the body now (common.parsers.JSONParser), so a malformed, too deep or oversized one is
+        # refused by every endpoint, also by those that read no body (follow-up, close, print).
+        try:
+            request.data  # noqa: B018 (parsing is the point)
+        except RequestDataTooBig:  # Django's refusal past DATA_UPLOAD_MAX_MEMORY_SIZE, a bare 400 otherwise
+            raise BodyTooLarge.over_the_limit() from None
 
     def input(self, serializer_class, *, data=None, partial: bool = False, **context) -> dict:
         serializer = serializer_class(

@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Field, Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
-from django.utils import timezone
 from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
