@@ -585,7 +585,6 @@ def generate(size_name: str) -> None:
     size = SIZES[size_name]
     started = time.monotonic()
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM hospitals_hospital")
         if cursor.fetchone()[0]:

@@ -8,6 +8,7 @@ the DRF-style body and status of SPEC §4 (400 field → messages or detail, 403
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -16,10 +17,19 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from common.constants import MAX_ID
 from common.exceptions import DomainError, Invalid, NotFound, domain_error_codes
+from common.parsers import BodyTooLarge
 
 
-class HospitalObjectField(serializers.IntegerField):
+class IdField(serializers.IntegerField):
+    """A row id in a body or a filter: 1 to MAX_ID (64 bits), else the field's 400, before any query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class HospitalObjectField(IdField):
     """An id in a request body, resolved through a hospital-scoped selector.
 
     `lookup(hospital, pk)` returns the object or raises NotFound; an unknown id and
@@ -29,10 +39,10 @@ class HospitalObjectField(serializers.IntegerField):
     def __init__(self, *, lookup, noun: str, **kwargs):
         self.lookup = lookup
         self.noun = noun
-        super().__init__(min_value=1, **kwargs)
+        super().__init__(**kwargs)
 
     def run_validation(self, data=serializers.empty):
-        pk = super().run_validation(data)  # an integer ≥ 1, or the field's own 400
+        pk = super().run_validation(data)  # a row id, or the field's own 400
         if pk is None:
             return None
         try:
@@ -46,6 +56,15 @@ class HospitalObjectField(serializers.IntegerField):
 
 class ApiView(GenericAPIView):
     """Base of every API view: parse input with one serializer, call one service or selector, answer with another."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, role, throttles: 401/403/429 come first
+        # Parse the body now (common.parsers.JSONParser), so a malformed, too deep or oversized one is
+        # refused by every endpoint, also by those that read no body (follow-up, close, print).
+        try:
+            request.data  # noqa: B018 (parsing is the point)
+        except RequestDataTooBig:  # Django's refusal past DATA_UPLOAD_MAX_MEMORY_SIZE, a bare 400 otherwise
+            raise BodyTooLarge.over_the_limit() from None
 
     def input(self, serializer_class, *, data=None, partial: bool = False, **context) -> dict:
         serializer = serializer_class(
@@ -76,6 +95,7 @@ FRAMEWORK_ERROR_CODES = {
     "not_acceptable": "The Accept header asks for something other than JSON (406).",
     "unsupported_media_type": "The body is not JSON (415).",
     "parse_error": "The body is not well-formed JSON (400).",
+    "body_too_large": "The body is larger than the server accepts (413).",
     "throttled": "Too many failed attempts from this address; wait (429).",
     "locked_out": "Too many failed log-ins for this username from this address (429).",
     "bad_request": "The request could not be read (400).",

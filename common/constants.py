@@ -41,3 +41,9 @@ class ItemStatus(models.TextChoices):
 DEFAULT_TIME_ZONE = "Asia/Kolkata"
 MRN_PREFIX = "P-"
 MRN_DIGITS = 6
+
+
+# The largest row id: our primary keys are 64-bit (DEFAULT_AUTO_FIELD = BigAutoField) on
+# PostgreSQL and SQLite alike. Ids in URLs (common.converters), bodies and filters
+# (common.api.IdField, common.forms.IdField) are refused beyond it, before any query.
+MAX_ID = 2**63 - 1

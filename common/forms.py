@@ -1,5 +1,14 @@
 from django import forms
 
+from common.constants import MAX_ID
+
+
+class IdField(forms.IntegerField):
+    """A row id in a form: 1 to MAX_ID (64 bits), else the field's error, before any query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 class BootstrapFormMixin:
     """Bootstrap classes on every widget, and `is-invalid` on fields that carry an error."""

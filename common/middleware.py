@@ -2,6 +2,11 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+
+from common.error_views import API_PREFIX
+from common.validation import NUL, NUL_MESSAGE
 
 
 class PermissionsPolicyMiddleware:
@@ -40,3 +45,39 @@ class SessionIdleRefreshMiddleware:
             if now - session.get(self.KEY, 0) >= self.REFRESH_SECONDS:
                 session[self.KEY] = now
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a query string, a form body or a cookie is a 400 naming the field.
+
+    PostgreSQL refuses NUL in text, so one that reached a query (the front desk's `?q=`, a form's
+    one-time token, the session cookie's key) was a 500 there; Django's and DRF's form and serializer
+    fields refuse it, but not code that reads `request.GET` itself. No person types one, so the
+    request is refused whole, before any middleware or view uses it. API bodies are JSON, checked by
+    common.parsers.JSONParser (reading `request.POST` here would spend a multipart body DRF needs).
+    Goes before SessionMiddleware, which looks the session cookie up.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        field = self._field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({field: [NUL_MESSAGE]}, status=400)
+        context = {"field": field, "message": NUL_MESSAGE}
+        return TemplateResponse(request, "refused_input.html", context, status=400).render()
+
+    @staticmethod
+    def _field_with_nul(request) -> str | None:
+        pairs = [*request.GET.lists(), *((name, [value]) for name, value in request.COOKIES.items())]
+        if request.method == "POST" and not request.path.startswith(API_PREFIX):
+            pairs += request.POST.lists()
+        for name, values in pairs:
+            if NUL in name:
+                return "non_field_errors"
+            if any(NUL in value for value in values):
+                return name
+        return None

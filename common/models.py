@@ -28,3 +28,24 @@ class NeverDeletedQuerySet(models.QuerySet):
 
     def delete(self):
         raise DeletionRefused(self.model.deletion_refusal)
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache, so that `migrate` makes it (SPEC §8: the only database step).
+
+    Without REDIS_URL the default cache is `DatabaseCache` (settings.CACHES): the API's failed-token
+    throttle and the one-time form tokens live here, shared by every app process. Django would
+    otherwise need `manage.py createcachetable`, which a plain `migrate` never runs. The columns are
+    exactly the ones createcachetable makes; only the cache backend reads and writes them (its own
+    SQL), never code of ours through this model.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "django_cache"
+
+    def __str__(self) -> str:
+        return self.cache_key

@@ -9,10 +9,15 @@ DRF imports `Pagination` while it loads its own settings.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Field, Model, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
@@ -36,7 +41,52 @@ class KeysetPagination(CursorPagination):
     max_page_size = 100
 
     def get_ordering(self, request, queryset, view):
+        self.model = queryset.model  # for decode_cursor, which DRF calls right after this
         return tuple(queryset.query.order_by)
+
+    def decode_cursor(self, request):
+        """DRF's cursor, refused (404 "Invalid cursor", the first page on the web) unless its position is
+        a value the list's first order field can hold and the database can compare: a crafted `p=abc`,
+        a NUL, a year-0 or out-of-range date or a 30-digit number never reaches the query."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                comparable_value(order_field(self.model, self.ordering[0]), cursor.position)
+            except ValueError:
+                raise NotFound(self.invalid_cursor_message) from None
+        return cursor
+
+
+def order_field(model: type[Model], order: str) -> Field:
+    """The model field an `order_by()` term names (`-created_at`, `visit__created_at`)."""
+    field = None
+    for name in order.lstrip("-").split(LOOKUP_SEP):
+        field = model._meta.get_field(name)
+        model = field.related_model
+    return field
+
+
+def comparable_value(field: Field, raw: str):
+    """`raw` as a value of `field` that the database compares without error; ValueError if there is none."""
+    if "\x00" in raw:  # PostgreSQL refuses NUL in any text it is sent
+        raise ValueError("NUL character")
+    try:
+        value = field.to_python(raw)
+    except ValidationError as error:
+        raise ValueError(error.messages) from None
+    target = getattr(field, "target_field", field)  # a foreign key compares as the column it points at
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = connection.ops.integer_field_range(target.get_internal_type())
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError("out of the column's range")
+    if isinstance(value, datetime):
+        if timezone.is_naive(value):  # every position we issue carries its offset
+            raise ValueError("no time zone")
+        try:
+            value.astimezone(UTC)  # what the database driver does; year 1 at +05:30 has no UTC
+        except OverflowError:
+            raise ValueError("out of range") from None
+    return value
 
 
 @dataclass(frozen=True)

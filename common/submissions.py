@@ -14,6 +14,7 @@ A POST without a token (a script, a test) is simply not de-duplicated: the
 domain rules still hold for it.
 """
 
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -23,11 +24,15 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 
 FIELD = "submission_token"
 PENDING = "pending"
 TTL_SECONDS = 60 * 60
 WAIT_SECONDS = 10.0
+# What new_token() makes (URL-safe base64), with room to spare.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+NOT_OURS = "This form's one-time token is not valid; reload the page and send the form again."
 ALREADY_SENT = "This form was already sent; nothing was saved twice."
 STILL_SAVING = "This form is still being saved; check the result before sending it again."
 
@@ -61,10 +66,15 @@ def _earlier_outcome(key: str):
 
 
 def submit_once(request: HttpRequest, write: Callable[[], Done | HttpResponse]) -> HttpResponse:
-    """Run `write` once per token. It returns Done on success, or a response (the form with errors)."""
-    token = request.POST.get(FIELD, "")[:64]
+    """Run `write` once per token. It returns Done on success, or a response (the form with errors).
+
+    A token that is not of the shape `new_token()` makes is a 400: it would become a cache key.
+    """
+    token = request.POST.get(FIELD, "")
     if not token:
         return _respond(request, write())
+    if not TOKEN_SHAPE.fullmatch(token):
+        return TemplateResponse(request, "refused_input.html", {"field": FIELD, "message": NOT_OURS}, status=400)
     key = _key(request, token)
     while not cache.add(key, PENDING, TTL_SECONDS):
         earlier = _earlier_outcome(key)

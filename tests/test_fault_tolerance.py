@@ -117,7 +117,7 @@ def app_server(transactional_db, tmp_path):
     command += ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "5"]
     url = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 (our own gunicorn, fixed arguments)
         try:
             deadline = time.monotonic() + 30
             while http_json(url, "GET", "/readyz", timeout=2).status != 200:

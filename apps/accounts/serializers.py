@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from common.api import IdField
 from common.constants import Role
 
 
@@ -33,7 +34,7 @@ class UserCreateInput(serializers.Serializer):
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
     role = serializers.ChoiceField(choices=Role.choices)
     # A super admin names the hospital of the new admin; a hospital admin's staff join its own hospital.
-    hospital = serializers.IntegerField(required=False, min_value=1)
+    hospital = IdField(required=False)
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     email = serializers.EmailField(required=False, allow_blank=True)

@@ -9,6 +9,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("staff/", views.StaffRosterView.as_view(), name="staff"),
     path("staff/new/", views.StaffCreateView.as_view(), name="staff_create"),
-    path("staff/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff_edit"),
-    path("staff/<int:pk>/status/", views.StaffStatusView.as_view(), name="staff_status"),
+    path("staff/<id:pk>/edit/", views.StaffEditView.as_view(), name="staff_edit"),
+    path("staff/<id:pk>/status/", views.StaffStatusView.as_view(), name="staff_status"),
 ]

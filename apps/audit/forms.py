@@ -39,7 +39,7 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
     def filters(self) -> dict:
         """What `audit_event_list` takes: days become the start of the first and of the day after the last."""
         data = self.cleaned_data
-        start = lambda day: datetime.combine(day, time.min, tzinfo=self.zone)  # noqa: E731
+        start = lambda day: datetime.combine(day, time.min, tzinfo=self.zone)  # noqa: E731 (a one-line local helper)
         return {
             "action": data["action"].strip(),
             "actor": data["actor"].strip(),

@@ -5,5 +5,5 @@ from apps.patients import views
 app_name = "patients"
 urlpatterns = [
     path("new/", views.PatientCreateView.as_view(), name="create"),
-    path("<int:pk>/edit/", views.PatientEditView.as_view(), name="edit"),
+    path("<id:pk>/edit/", views.PatientEditView.as_view(), name="edit"),
 ]

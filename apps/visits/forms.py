@@ -1,12 +1,12 @@
 from django import forms
 
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, IdField
 
 
 class VisitForm(BootstrapFormMixin, forms.Form):
     """Parses the receptionist's input; every rule (ranges, duplicates, tenancy) is the service's."""
 
-    patient = forms.IntegerField(widget=forms.HiddenInput)
+    patient = IdField(widget=forms.HiddenInput)
     doctor = forms.ModelChoiceField(
         queryset=None,
         empty_label="Choose a doctor",

@@ -9,7 +9,7 @@ from apps.patients.serializers import PatientOutput
 from apps.visits.models import PatientVitals, Visit
 from apps.visits.selectors import doctor_get
 from apps.visits.services import build_vitals
-from common.api import HospitalObjectField
+from common.api import HospitalObjectField, IdField
 from common.exceptions import Invalid
 
 
@@ -93,6 +93,6 @@ class VisitInput(serializers.Serializer):
 
 
 class VisitFilter(serializers.Serializer):
-    patient = serializers.IntegerField(required=False, min_value=1, help_text="Only this patient's visits.")
+    patient = IdField(required=False, help_text="Only this patient's visits.")
     date = serializers.DateField(required=False, help_text="Only visits created on this day (hospital's day).")
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)

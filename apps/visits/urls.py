@@ -5,7 +5,7 @@ from apps.visits import views
 app_name = "visits"
 urlpatterns = [
     path("", views.FrontDeskView.as_view(), name="front_desk"),
-    path("patients/<int:pk>/", views.PatientChartView.as_view(), name="patient"),
-    path("<int:pk>/follow-up/", views.FollowUpView.as_view(), name="follow_up"),
-    path("<int:pk>/close/", views.CloseVisitView.as_view(), name="close"),
+    path("patients/<id:pk>/", views.PatientChartView.as_view(), name="patient"),
+    path("<id:pk>/follow-up/", views.FollowUpView.as_view(), name="follow_up"),
+    path("<id:pk>/close/", views.CloseVisitView.as_view(), name="close"),
 ]

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything looks up a cookie, query parameter or form field: a NUL in one is a 400.
+    "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,6 +129,9 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# The cache holds the API's failed-token throttle and the one-time form tokens, so it must be shared
+# by every app process: Redis when REDIS_URL is set, otherwise the database (its table comes with
+# common's migration 0001, so `migrate` is the only database step). Never a per-process cache.
 _redis_url = env("REDIS_URL", default="")
 CACHES = {
     "default": (
@@ -201,7 +206,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser with limits on size, depth and NUL characters (no body gives a 500).
+    "DEFAULT_PARSER_CLASSES": ["common.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "common.api.exception_handler",

@@ -7,4 +7,4 @@ ENVIRONMENT = "local"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 DEMO_MODE = env.bool("DEMO_MODE", default=True)
-STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405 (STORAGES comes from base)
