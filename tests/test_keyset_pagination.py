@@ -171,7 +171,7 @@ def test_a_crafted_cursor_is_an_invalid_cursor_in_the_api_never_a_500(request, a
         answer = client.get(_with_cursor(url, cursor))
         assert answer.status_code in (200, 404), (cursor, answer.status_code)
         if answer.status_code == 404:
-            assert answer.json() == {"detail": "Invalid cursor"}, cursor
+            assert answer.json() == {"detail": "Invalid cursor", "code": "not_found"}, cursor
     for position in BAD_POSITIONS:
         answer = client.get(_with_cursor(url, _b64(position)))
         assert answer.status_code == 404, position
