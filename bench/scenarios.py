@@ -87,12 +87,13 @@ def _add_item(api: bool) -> Callable[[dict, Client], Iterator[Request]]:
     def requests(plan: dict, client: Client) -> Iterator[Request]:
         doctor = plan["users"]["doctor"]
         sessions = plan["add_item_sessions"]["api" if api else "web"]
-        # Opening the session creates its prescription (once); only the add itself is measured.
+        # Starting the session creates its prescription (once); only the add itself is measured.
         prescriptions = {}
         for session in sessions:
-            status, consultation = client.send(Request("GET", f"/api/v1/sessions/{session}/", doctor, api=True))
+            start = Request("POST", f"/api/v1/sessions/{session}/start/", doctor, api=True)
+            status, consultation = client.send(start)
             if status != 200:
-                raise RuntimeError(f"Opening session {session} for the benchmark gave {status}.")
+                raise RuntimeError(f"Starting session {session} for the benchmark gave {status}.")
             prescriptions[session] = consultation["prescription"]["id"]
         run = uuid.uuid4().hex[:6]  # later runs add to the same prescriptions: names must not repeat
         n = 0
@@ -175,7 +176,8 @@ class Worker:
         _, visit = yield "create visit", Request("POST", "/api/v1/visits/", desk, True, body, (201,))
         session = visit["sessions"][0]["id"]
         yield "queue", Request("GET", "/api/v1/queue/", doctor, True)
-        _, consultation = yield "open session", Request("GET", f"/api/v1/sessions/{session}/", doctor, True)
+        yield "open session", Request("GET", f"/api/v1/sessions/{session}/", doctor, True)
+        _, consultation = yield "start", Request("POST", f"/api/v1/sessions/{session}/start/", doctor, True, {}, (200,))
         prescription = consultation["prescription"]["id"]
         for medicine in self.rng.sample(("Paracetamol", "Amoxicillin", "Cetirizine", "Pantoprazole", "ORS"), 2):
             item = {"session": session, "medicine_name": medicine, **NEW_ITEM}

@@ -192,7 +192,7 @@ class FrontDeskAndDoctors:
             if not visit.ok:
                 continue
             session_id = visit.body["sessions"][0]["id"]
-            opened = self._call("open", "GET", f"/api/v1/sessions/{session_id}/", doctor_token)
+            opened = self._call("start", "POST", f"/api/v1/sessions/{session_id}/start/", doctor_token)
             if not opened.ok:
                 continue
             medicine = {

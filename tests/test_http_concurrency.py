@@ -120,7 +120,7 @@ def test_twenty_simultaneous_visits_for_one_doctor_get_tokens_one_to_twenty(live
     assert events("visit.create") == 20
 
 
-def test_ten_simultaneous_first_opens_of_a_session_create_one_prescription(live_server):
+def test_ten_simultaneous_starts_of_a_session_create_one_prescription(live_server):
     hospital = HospitalFactory()
     desk = UserFactory(hospital=hospital, role=Role.RECEPTIONIST)
     doctor = UserFactory(hospital=hospital, role=Role.DOCTOR)
@@ -128,17 +128,17 @@ def test_ten_simultaneous_first_opens_of_a_session_create_one_prescription(live_
     visit = create_visit_with_vitals(by=desk, patient=patient, doctor=doctor)
     session = visit.sessions.get()
     token = token_of(doctor)
-    path = f"/api/v1/sessions/{session.pk}/"
+    path = f"/api/v1/sessions/{session.pk}/start/"
 
-    answers = fire_together(10, lambda n: http_json(live_server.url, "GET", path, token=token))
+    answers = fire_together(10, lambda n: http_json(live_server.url, "POST", path, token=token))
 
+    # A double click starts once: every answer is the started session with the one prescription,
+    # and only the start that changed something is audited.
     assert statuses(answers) == {200: 10}, answers
     prescription = Prescription.objects.get(visit=visit)
     assert {a.body["prescription"]["id"] for a in answers} == {prescription.pk}
-    # Every open is a read of health data (audited each time); only one of them notes the creation.
-    opens = AuditEvent.objects.filter(action="consultation.view", object_id=str(session.pk))
-    assert opens.count() == 10
-    assert [e.changes.get("prescription_created") for e in opens].count(prescription.pk) == 1
+    [start] = AuditEvent.objects.filter(action="session.start", object_id=str(session.pk))
+    assert start.changes["prescription_created"] == prescription.pk
 
 
 def test_ten_simultaneous_follow_ups_of_one_visit_open_exactly_one_session(live_server):

@@ -184,7 +184,7 @@ def test_simultaneous_first_opens_create_one_prescription(count):
 @pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_adds_of_one_medicine_keep_one_active_item():
-    session = ConsultationSessionFactory(visit=VisitFactory(hospital=HospitalFactory()), session_number=1)
+    session = ConsultationSessionFactory(visit=VisitFactory(hospital=HospitalFactory()), session_number=1, started=True)
     outcomes = run_concurrently(5, lambda n: add(session, "Paracetamol"))
     assert outcomes.count(REFUSED) == 4
     assert PrescriptionItem.objects.filter(status=ItemStatus.ACTIVE).count() == 1
