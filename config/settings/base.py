@@ -162,8 +162,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of_attempt"
 AXES_VERBOSE = False
-# Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client's address (not the proxy's) is used.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# One decision of the client's address for the lockout, the API's throttles and the audit log.
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_ip"
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is believed; empty trusts nobody, so
+# that a client cannot name its own address. Behind nginx or a load balancer, list its address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Content-Security-Policy (SPEC §7): nothing inline, nothing from elsewhere. `data:` images are
 # Bootstrap's own icons (navbar toggler, select arrows) embedded in its stylesheet.
