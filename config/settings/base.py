@@ -19,7 +19,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, read only (apps/accounts/admin_site.py); served only with DJANGO_ADMIN_ENABLED.
+    "apps.accounts.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -194,6 +195,9 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
 
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+# /admin/: a read-only view of the tables for the super admin. Off by default; SPEC's own pages
+# cover the super admin's work, and what is not served cannot be attacked.
+DJANGO_ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=False)
 
 # REST API v1 (SPEC §4): bearer tokens first (so a missing login is a 401), then the browser's session with CSRF.
 REST_FRAMEWORK = {
