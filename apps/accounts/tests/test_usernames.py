@@ -143,7 +143,9 @@ class TestSafeAlphabet:
         client.force_login(hospital_admin)
         data = {"role": Role.DOCTOR, "username": "dr rao", "password": "long-enough-pass"}
         page = client.post(reverse("accounts:staff_create"), data).content.decode()
-        assert "Use only letters a–z, digits and . _ - @" in page
+        assert page.count("Use only letters a–z, digits and . _ - @") == 2  # the rule, and the error
+        assert 'value="dr rao"' in page
+        assert not User.objects.filter(username="dr rao").exists()
 
     def test_the_api_answers_400_naming_the_field(self, api_as, hospital_admin):
         body = {"username": "dr\u0131", "password": "long-enough-pass", "role": Role.DOCTOR}
