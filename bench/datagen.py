@@ -184,11 +184,12 @@ class Generator:
 
         from apps.accounts.models import User
         from apps.audit.models import AuditEvent
+        from apps.consultations.models import ConsultationSession
         from apps.hospitals.models import Hospital
         from apps.patients.models import Patient
         from apps.pharmacy.models import DispenseRecord
         from apps.prescriptions.models import Prescription, PrescriptionItem
-        from apps.visits.models import ConsultationSession, PatientVitals, Visit
+        from apps.visits.models import PatientVitals, Visit
 
         self.size = size
         self.connection = connection
@@ -404,7 +405,7 @@ class Generator:
     def consult(self, hospital_id, doctor, session_id, prescription_id, started, medicines, stop=None):
         """The doctor opens the session, maybe stops an item, adds `medicines`; returns the new item ids."""
         self.event(
-            started, doctor, hospital_id, "consultation.view", "visits.consultationsession", session_id,
+            started, doctor, hospital_id, "session.start", "consultations.consultationsession", session_id,
             f"Opened session #{session_id}", {},
         )  # fmt: skip
         moment = started
@@ -430,7 +431,7 @@ class Generator:
 
     def complete(self, hospital_id, doctor, session_id, when):
         self.event(
-            when, doctor, hospital_id, "session.complete", "visits.consultationsession", session_id,
+            when, doctor, hospital_id, "session.complete", "consultations.consultationsession", session_id,
             f"Completed session #{session_id}", {"status": ["open", "completed"]},
         )  # fmt: skip
 
@@ -489,7 +490,7 @@ class Generator:
                 started=started2, completed=completed2,
             )  # fmt: skip
             self.event(
-                created2, desk, hospital_id, "visit.follow_up", "visits.consultationsession", session2,
+                created2, desk, hospital_id, "visit.follow_up", "consultations.consultationsession", session2,
                 f"Follow-up session 2 of visit #{visit_id}, token {token2}",
                 {"visit": visit_id, "session_number": 2, "token_number": token2},
             )  # fmt: skip

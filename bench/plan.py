@@ -21,10 +21,10 @@ def build(workers: int) -> dict:
     from django.db.models import Count, Q
 
     from apps.accounts.models import User
+    from apps.consultations.models import ConsultationSession
     from apps.hospitals.models import Hospital
     from apps.patients.models import Patient
     from apps.pharmacy.models import DispenseRecord
-    from apps.visits.models import ConsultationSession
 
     def user(username: str) -> User:
         return User.objects.get(username=username)

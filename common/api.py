@@ -7,13 +7,16 @@ the DRF-style body and status of SPEC §4 (400 field → messages or detail, 403
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from common.exceptions import DomainError, NotFound
+from common.exceptions import DomainError, Invalid, NotFound, domain_error_codes
 
 
 class HospitalObjectField(serializers.IntegerField):
@@ -65,33 +68,86 @@ class ApiView(GenericAPIView):
         return self.get_paginated_response(output_class(page, many=True, context={"request": self.request}).data)
 
 
+# Codes DRF, Django and django-axes give the errors they raise themselves (besides the domain's).
+FRAMEWORK_ERROR_CODES = {
+    "not_authenticated": "No credentials were sent (401).",
+    "authentication_failed": "The token is invalid, expired or revoked (401).",
+    "method_not_allowed": "This endpoint does not answer that HTTP method (405).",
+    "not_acceptable": "The Accept header asks for something other than JSON (406).",
+    "unsupported_media_type": "The body is not JSON (415).",
+    "parse_error": "The body is not well-formed JSON (400).",
+    "throttled": "Too many failed attempts from this address; wait (429).",
+    "locked_out": "Too many failed log-ins for this username from this address (429).",
+    "bad_request": "The request could not be read (400).",
+    "server_error": "Something failed on the server; nothing was saved (500).",
+}
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0]
+
+
+def error_codes() -> dict[str, str]:
+    """Every `code` an API error body can carry, with what it means: listed in the OpenAPI schema."""
+    domain = {code: _first_line(error.__doc__ or error.default_message) for code, error in domain_error_codes().items()}
+    return dict(sorted((domain | FRAMEWORK_ERROR_CODES).items()))
+
+
 def _error_body(error: DomainError) -> dict[str, Any]:
-    if error.errors:
-        body = {("non_field_errors" if field == "__all__" else field): msgs for field, msgs in error.errors.items()}
-    else:
-        body = {"detail": error.message}
+    body: dict[str, Any] = {"detail": error.message, "code": error.code}
+    for field, messages in error.errors.items():
+        body["non_field_errors" if field == "__all__" else field] = messages
     return body | error.extra
+
+
+def _framework_error_body(exc: APIException, data: Any) -> dict[str, Any]:
+    """DRF's own error bodies with the same `detail` and `code` as the domain's."""
+    if isinstance(exc, serializers.ValidationError):
+        fields = data if isinstance(data, dict) else {"non_field_errors": data}
+        return {"detail": Invalid.default_message, "code": Invalid.code, **fields}
+    return {**data, "code": exc.default_code} if isinstance(data, dict) else {"detail": data, "code": exc.default_code}
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(_error_body(exc), status=exc.status_code)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        # Django's Http404 and PermissionDenied arrive as DRF's NotFound and PermissionDenied.
+        if isinstance(exc, Http404):
+            exc = exceptions.NotFound()
+        elif isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied()
+        response.data = _framework_error_body(exc, response.data)
+    return response
 
 
 # OpenAPI ------------------------------------------------------------------------
 
-_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+# The codes as choices, named ErrorCodeEnum in the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+ERROR_CODE_CHOICES = list(error_codes())
+
+
+def _code_field() -> serializers.ChoiceField:
+    meanings = "; ".join(f"`{code}`: {meaning}" for code, meaning in error_codes().items())
+    return serializers.ChoiceField(
+        choices=ERROR_CODE_CHOICES,
+        help_text=f"A stable, machine-readable code: branch on it, never on the English `detail`. {meanings}",
+    )
+
+
+_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField(), "code": _code_field()})
 _FIELD_ERRORS = inline_serializer(
     "ValidationErrors",
     fields={
+        "detail": serializers.CharField(),
+        "code": _code_field(),
         "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
-        "detail": serializers.CharField(required=False),
     },
 )
 ERROR_RESPONSES = {
     status.HTTP_400_BAD_REQUEST: OpenApiResponse(
-        _FIELD_ERRORS, description="Invalid input: each field with its messages (or `detail`)."
+        _FIELD_ERRORS, description="Invalid input (`code` invalid): each field with its messages, beside `detail`."
     ),
     status.HTTP_401_UNAUTHORIZED: OpenApiResponse(_DETAIL, description="No valid token or session."),
     status.HTTP_403_FORBIDDEN: OpenApiResponse(_DETAIL, description="This role or person may not do this."),

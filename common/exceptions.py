@@ -78,3 +78,100 @@ class DeletionRefused(Conflict):
 
     code = "deletion_refused"
     default_message = "This record is kept for the clinic's history and cannot be deleted."
+
+
+# The conflicts an integrator may want to branch on, each with its own code (SPEC §8). The services
+# write the message; the code says which rule refused.
+
+
+class LimitReached(Conflict):
+    """The hospital already has as many active staff of this role as it may."""
+
+    code = "limit_reached"
+
+
+class DuplicateActiveVisit(Conflict):
+    """The patient already has an active, unexpired visit with this doctor: offer a follow-up on it."""
+
+    code = "duplicate_active_visit"
+
+    def __init__(self, message: str, *, existing_visit):
+        self.existing_visit = existing_visit
+        super().__init__(message, extra={"existing_visit": existing_visit.pk})
+
+
+class VisitClosed(Conflict):
+    """The visit is closed: no follow-up, no second close."""
+
+    code = "visit_closed"
+
+
+class VisitExpired(Conflict):
+    """The visit's validity has ended: create a new visit."""
+
+    code = "visit_expired"
+
+
+class SessionStillOpen(Conflict):
+    """A visit with an open session takes no follow-up and cannot close."""
+
+    code = "session_still_open"
+
+
+class SessionNotOpen(Conflict):
+    """The session is completed: nothing in it changes any more."""
+
+    code = "session_not_open"
+
+
+class SessionNotStarted(Conflict):
+    """The doctor has not started the consultation yet."""
+
+    code = "session_not_started"
+
+
+class SessionNotCompleted(Conflict):
+    """The pharmacy's work waits for the doctor to complete the session."""
+
+    code = "session_not_completed"
+
+
+class DuplicateActiveItem(Conflict):
+    """That medicine is already active on the prescription: stop it first to change it."""
+
+    code = "duplicate_active_item"
+
+
+class ItemNotActive(Conflict):
+    """The item is already stopped."""
+
+    code = "item_not_active"
+
+
+class AlreadyDispensed(Conflict):
+    """The medicines were already handed over."""
+
+    code = "already_dispensed"
+
+
+class NotPrinted(Conflict):
+    """The prescription must be printed before it is dispensed."""
+
+    code = "not_printed"
+
+
+class NothingToDispense(Conflict):
+    """No medicine of the prescription is active."""
+
+    code = "nothing_to_dispense"
+
+
+def domain_error_codes() -> dict[str, type[DomainError]]:
+    """Every code of the hierarchy, for the OpenAPI schema and its test."""
+    found: dict[str, type[DomainError]] = {}
+    pending = list(DomainError.__subclasses__())
+    while pending:
+        error = pending.pop()
+        found.setdefault(error.code, error)
+        pending.extend(error.__subclasses__())
+    return found

@@ -1,14 +1,34 @@
 """Who may do what: every role and owner rule, in one place.
 
-Each `can_*` function answers for a user inside their own hospital. Tenant
-isolation comes first and is not a permission: an object of another hospital
-is never loaded (hospital-scoped selectors), and `ensure_same_hospital` turns a
-foreign object into NotFound, never PermissionDenied. State rules (a session that
-is no longer open, a record already dispensed) are the services' business and
-raise Conflict.
+Each `can_<action>` function is named after the action it guards and answers for a
+user inside their own hospital. Tenant isolation comes first and is not a
+permission: an object of another hospital is never loaded (hospital-scoped
+selectors), and `ensure_same_hospital` turns a foreign object into NotFound, never
+PermissionDenied. State rules (a session that is no longer open, a record already
+dispensed) are the services' business and raise Conflict.
 
-Web views and DRF permission classes call these functions; services call
-`require(...)` with them so the rule also holds for any other caller.
+Web views (`role_check`) and DRF permission classes (`role_permission`) call these
+functions without an object, as the gate of a page or endpoint; services call
+`require(...)` with the object, so the owner rule also holds for any other caller.
+
+| action                              | SA | HA | desk | doctor       | pharmacy |
+|-------------------------------------|----|----|------|--------------|----------|
+| manage hospitals                    | ✓  |    |      |              |          |
+| read the audit log (all / own)      | ✓  | ✓  |      |              |          |
+| list, create, manage accounts       | ✓¹ | ✓² |      |              |          |
+| staff roster pages, Today dashboard |    | ✓  |      |              |          |
+| search patients, open a chart       |    |    | ✓    | ✓            |          |
+| register / edit a patient           |    |    | ✓    |              |          |
+| create a visit, start a follow-up   |    |    | ✓    |              |          |
+| read / close a visit                |    |    | ✓    | own visits   |          |
+| see the queue                       |    |    |      | ✓ (own)      |          |
+| view / start / complete a session   |    |    |      | own sessions |          |
+| change a prescription               |    |    |      | own sessions |          |
+| read a prescription                 |    |    |      | own visits   | ✓        |
+| dispense records, print, dispense   |    |    |      |              | ✓        |
+
+¹ hospital admins only. ² the hospital's doctors, receptionists and medical staff.
+`common/tests/test_permissions.py` holds the same table as data and checks every function.
 """
 
 from typing import Any
@@ -42,32 +62,26 @@ def require(allowed: bool, message: str | None = None) -> None:
 
 
 def can_manage_hospitals(user: Any) -> bool:
-    return has_role(user, Role.SUPER_ADMIN)
-
-
-def can_read_all_audit(user: Any) -> bool:
+    """Create, edit, activate and deactivate hospitals; add their hospital admins."""
     return has_role(user, Role.SUPER_ADMIN)
 
 
 def can_read_audit(user: Any) -> bool:
-    """Super admins read every hospital's audit log, hospital admins their own (the selector scopes it)."""
+    """Open the audit log and export it (the selector scopes a hospital admin to their hospital)."""
     return has_role(user, Role.SUPER_ADMIN, Role.HOSPITAL_ADMIN)
 
 
-def can_read_hospital_audit(user: Any, hospital: Any) -> bool:
-    return has_role(user, Role.HOSPITAL_ADMIN) and user.hospital_id == hospital.pk
+def can_read_all_audit(user: Any) -> bool:
+    """Read every hospital's audit events, not only one's own hospital's."""
+    return has_role(user, Role.SUPER_ADMIN)
 
 
 # Staff ----------------------------------------------------------------------
 
 
-def can_manage_user(user: Any, target: Any) -> bool:
-    """Super admins manage hospital admins; hospital admins manage their own hospital's staff."""
-    if has_role(user, Role.SUPER_ADMIN):
-        return target.role == Role.HOSPITAL_ADMIN
-    if has_role(user, Role.HOSPITAL_ADMIN):
-        return target.hospital_id == user.hospital_id and target.role in HOSPITAL_STAFF_ROLES
-    return False
+def can_list_accounts(user: Any) -> bool:
+    """Reach the accounts API: a super admin's hospital admins, a hospital admin's own staff."""
+    return has_role(user, Role.SUPER_ADMIN, Role.HOSPITAL_ADMIN)
 
 
 def can_create_user_with_role(user: Any, role: str) -> bool:
@@ -78,18 +92,30 @@ def can_create_user_with_role(user: Any, role: str) -> bool:
     return False
 
 
-def can_manage_accounts(user: Any) -> bool:
-    return has_role(user, Role.SUPER_ADMIN, Role.HOSPITAL_ADMIN)
+def can_manage_user(user: Any, target: Any) -> bool:
+    """Edit, activate or deactivate `target`: super admins their hospital admins, hospital admins their own staff."""
+    if has_role(user, Role.SUPER_ADMIN):
+        return target.role == Role.HOSPITAL_ADMIN
+    if has_role(user, Role.HOSPITAL_ADMIN):
+        return target.hospital_id == user.hospital_id and target.role in HOSPITAL_STAFF_ROLES
+    return False
+
+
+def can_manage_staff(user: Any) -> bool:
+    """The staff roster pages: list, add, edit, activate and deactivate the hospital's staff."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
 
 
 def can_view_hospital_dashboard(user: Any) -> bool:
+    """The hospital admin's "Today" page."""
     return has_role(user, Role.HOSPITAL_ADMIN)
 
 
 # Patients and visits ----------------------------------------------------------
 
 
-def can_read_patients(user: Any) -> bool:
+def can_search_patients(user: Any) -> bool:
+    """Search patients and open a patient's chart (the front desk page, the patients API)."""
     return has_role(user, Role.RECEPTIONIST, Role.DOCTOR)
 
 
@@ -97,76 +123,83 @@ def can_register_patient(user: Any) -> bool:
     return has_role(user, Role.RECEPTIONIST)
 
 
-def can_edit_patient(user: Any, patient: Any) -> bool:
-    return has_role(user, Role.RECEPTIONIST) and patient.hospital_id == user.hospital_id
+def can_edit_patient(user: Any) -> bool:
+    return has_role(user, Role.RECEPTIONIST)
 
 
 def can_create_visit(user: Any) -> bool:
     return has_role(user, Role.RECEPTIONIST)
 
 
-def can_use_visits(user: Any) -> bool:
-    """Roles that work with visits at all: the front desk (every visit) and doctors (their own)."""
-    return has_role(user, Role.RECEPTIONIST, Role.DOCTOR)
-
-
-def can_read_visit(user: Any, visit: Any) -> bool:
+def can_read_visit(user: Any, visit: Any = None) -> bool:
+    """The front desk reads every visit, a doctor their own; without a visit: may read some visit at all."""
     if has_role(user, Role.RECEPTIONIST):
         return True
-    return has_role(user, Role.DOCTOR) and visit.doctor_id == user.pk
+    return _is_the_doctor_of(user, visit)
 
 
-def can_start_follow_up(user: Any, visit: Any) -> bool:
+def can_start_follow_up(user: Any) -> bool:
     return has_role(user, Role.RECEPTIONIST)
 
 
-def can_close_visit(user: Any, visit: Any) -> bool:
+def can_close_visit(user: Any, visit: Any = None) -> bool:
+    """The front desk closes any visit, a doctor their own; without a visit: may close some visit at all."""
     if has_role(user, Role.RECEPTIONIST):
         return True
-    return has_role(user, Role.DOCTOR) and visit.doctor_id == user.pk
+    return _is_the_doctor_of(user, visit)
 
 
 # Consultations and prescriptions ----------------------------------------------
+# Without the object these answer "may this role ever do it" (a page's or endpoint's gate);
+# with it, the owner rule: only the session's (the visit's) own doctor.
 
 
 def can_see_queue(user: Any) -> bool:
+    """A doctor's own queue of waiting patients."""
     return has_role(user, Role.DOCTOR)
 
 
-def can_open_session(user: Any, session: Any) -> bool:
-    """Only the session's own doctor opens it, sees its prescription and completes it."""
-    return has_role(user, Role.DOCTOR) and session.doctor_id == user.pk
+def can_view_session(user: Any, session: Any = None) -> bool:
+    """Read a consultation session: patient, vitals, history, prescription."""
+    return _is_the_doctor_of(user, session)
 
 
-can_complete_session = can_open_session
-can_edit_prescription_in_session = can_open_session
+def can_start_session(user: Any, session: Any = None) -> bool:
+    return _is_the_doctor_of(user, session)
 
 
-def can_prescribe_for_visit(user: Any, visit: Any) -> bool:
-    return has_role(user, Role.DOCTOR) and visit.doctor_id == user.pk
+def can_complete_session(user: Any, session: Any = None) -> bool:
+    return _is_the_doctor_of(user, session)
 
 
-def can_use_prescriptions(user: Any) -> bool:
-    """Roles that read prescriptions at all: doctors (their visits') and the pharmacy."""
-    return has_role(user, Role.DOCTOR, Role.MEDICAL_STAFF)
+def can_change_prescription(user: Any, session: Any = None) -> bool:
+    """Add or stop medicines, in an open session of one's own (the open state is the service's rule)."""
+    return _is_the_doctor_of(user, session)
 
 
-def can_read_prescription(user: Any, prescription: Any) -> bool:
+def can_read_prescription(user: Any, prescription: Any = None) -> bool:
+    """The pharmacy reads every prescription, a doctor those of their own visits."""
     if has_role(user, Role.MEDICAL_STAFF):
         return True
-    return has_role(user, Role.DOCTOR) and prescription.visit.doctor_id == user.pk
+    return _is_the_doctor_of(user, prescription.visit if prescription is not None else None)
+
+
+def _is_the_doctor_of(user: Any, obj: Any) -> bool:
+    """A doctor, and, when `obj` (a visit or session) is given, its own doctor."""
+    return has_role(user, Role.DOCTOR) and (obj is None or obj.doctor_id == user.pk)
 
 
 # Pharmacy ---------------------------------------------------------------------
 
 
-def can_use_pharmacy(user: Any) -> bool:
+def can_view_dispense_records(user: Any) -> bool:
+    """The pharmacy's list, a record with its prescription, the print view and the labels."""
     return has_role(user, Role.MEDICAL_STAFF)
 
 
-def can_print(user: Any, record: Any) -> bool:
+def can_print_prescription(user: Any) -> bool:
     return has_role(user, Role.MEDICAL_STAFF)
 
 
-def can_dispense(user: Any, record: Any) -> bool:
+def can_dispense(user: Any) -> bool:
     return has_role(user, Role.MEDICAL_STAFF)

@@ -4,8 +4,8 @@ from django.urls import path
 
 from apps.accounts.api import MeApi, TokenApi, UserDetailApi, UserListApi
 from apps.audit.api import AuditEventListApi
-from apps.consultations.api import CompleteSessionApi, QueueApi, SessionApi
 from apps.hospitals.api import HospitalDetailApi, HospitalListApi
+from apps.opd.api import CompleteSessionApi, QueueApi, SessionApi, StartSessionApi
 from apps.patients.api import PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
 from apps.prescriptions.api import AddItemApi, PrescriptionApi, StopItemApi, StopItemByNameApi
@@ -28,6 +28,7 @@ urlpatterns = [
     path("visits/<int:pk>/close/", CloseVisitApi.as_view(), name="visit-close"),
     path("queue/", QueueApi.as_view(), name="queue"),
     path("sessions/<int:pk>/", SessionApi.as_view(), name="session"),
+    path("sessions/<int:pk>/start/", StartSessionApi.as_view(), name="session-start"),
     path("sessions/<int:pk>/complete/", CompleteSessionApi.as_view(), name="session-complete"),
     path("prescriptions/<int:pk>/", PrescriptionApi.as_view(), name="prescription"),
     path("prescriptions/<int:pk>/items/", AddItemApi.as_view(), name="prescription-items"),

@@ -14,7 +14,7 @@ urlpatterns = [
     path("hospitals/", include("apps.hospitals.urls")),
     path("patients/", include("apps.patients.urls")),
     path("visits/", include("apps.visits.urls")),
-    path("consultations/", include("apps.consultations.urls")),
+    path("consultations/", include("apps.opd.urls")),
     path("prescriptions/", include("apps.prescriptions.urls")),
     path("pharmacy/", include("apps.pharmacy.urls")),
     path("audit/", include("apps.audit.urls")),

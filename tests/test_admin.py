@@ -147,7 +147,7 @@ def test_the_super_admin_sees_no_patient_names_or_medicines(admin_enabled, clien
         "patients/patient",
         "visits/visit",
         "visits/patientvitals",
-        "visits/consultationsession",
+        "consultations/consultationsession",
         "prescriptions/prescription",
         "prescriptions/prescriptionitem",
         "pharmacy/dispenserecord",

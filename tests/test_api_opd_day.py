@@ -75,10 +75,16 @@ def test_a_whole_day_through_the_api(hospital, hospital_admin, receptionist, doc
         "P-000001",
         25.0,
     )
+    # Reading the session changes nothing; starting it is a POST that opens the prescription.
     consultation = doc.get(f"/api/v1/sessions/{session['id']}/").json()
+    assert (consultation["started_at"], consultation["prescription"]) == (None, None)
+    answer = doc.post(f"/api/v1/sessions/{session['id']}/start/")
+    assert answer.status_code == 200, answer.json()
+    consultation = answer.json()
     assert consultation["started_at"]
     assert consultation["prescription"]["items"] == []
     rx = consultation["prescription"]["id"]
+    assert doc.get(f"/api/v1/sessions/{session['id']}/").json()["prescription"]["id"] == rx
 
     item = {"session": session["id"], "dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
     answer = doc.post(f"/api/v1/prescriptions/{rx}/items/", {**item, "medicine_name": "Paracetamol"}, format="json")
@@ -128,6 +134,7 @@ def test_a_whole_day_through_the_api(hospital, hospital_admin, receptionist, doc
         "patient.create",
         "visit.create",
         "consultation.view",
+        "session.start",
         "prescription.item_add",
         "prescription.item_stop",
         "session.complete",
@@ -145,4 +152,7 @@ def test_revoking_the_token_in_use_logs_the_client_out(receptionist):
     client = log_in(receptionist)
     assert client.delete("/api/v1/auth/token/").status_code == 204
     answer = client.get("/api/v1/me/")
-    assert (answer.status_code, answer.json()) == (401, {"detail": "Invalid or expired token."})
+    assert (answer.status_code, answer.json()) == (
+        401,
+        {"detail": "Invalid or expired token.", "code": "authentication_failed"},
+    )

@@ -48,6 +48,7 @@ MATRIX = [
     ("POST",   "/visits/{visit2}/close/",              None,                                                           "401", "403", "403",   "200/404", "200/404", "403/404", "403"),
     ("GET",    "/queue/",                              None,                                                           "401", "403", "403",   "403",   "200",   "200",   "403"),
     ("GET",    "/sessions/{session}/",                 None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("POST",   "/sessions/{waiting}/start/",           None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
     ("POST",   "/sessions/{session}/complete/",        None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
     ("GET",    "/prescriptions/{prescription}/",       None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "200/404"),
     ("POST",   "/prescriptions/{prescription}/items/", lambda w: {**MEDICINE, "session": w.session.pk, "medicine_name": "Cetirizine"},
@@ -99,7 +100,7 @@ def test_permission_matrix(worlds, api_as, method, path, body, role, ids_of, sta
     assert answer.status_code == status, answer.content
     if status in (403, 404):
         # A refusal says only that: no field of the object, and nothing is recorded as done.
-        assert set(answer.json()) == {"detail"}
+        assert set(answer.json()) == {"detail", "code"}
         assert AuditEvent.objects.count() == events_after_login
     if status == 401:
         assert AuditEvent.objects.count() == events_before

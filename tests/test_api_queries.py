@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.tests.factories import UserFactory
-from apps.consultations.services import complete_session, open_session
 from apps.hospitals.tests.factories import HospitalFactory
+from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.services import create_patient
 from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.services import mark_as_printed
@@ -26,11 +26,11 @@ def _patients_seen(w, rows: int) -> None:
             visit = create_visit_with_vitals(
                 by=w["receptionist"], patient=patient, doctor=w["doctor"], vitals={"pulse_rate": 70}
             )
-            session = open_session(by=w["doctor"], session=visit.sessions.get())
+            session = start_consultation(by=w["doctor"], session=visit.sessions.get())
             for medicine in ("Paracetamol", "Cetirizine"):
                 add_prescription_item(by=w["doctor"], session=session, medicine_name=medicine, **MEDICINE)
             if stage == "printed":
-                complete_session(by=w["doctor"], session=session)
+                complete_consultation(by=w["doctor"], session=session)
                 mark_as_printed(by=w["medical_staff"], record=DispenseRecord.objects.get(session=session))
 
 

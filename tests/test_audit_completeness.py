@@ -18,6 +18,7 @@ from apps.audit import services as audit
 from apps.audit.models import AuditEvent
 from apps.consultations import services as consultations
 from apps.hospitals import services as hospitals
+from apps.opd import services as opd
 from apps.patients import services as patients
 from apps.pharmacy import services as pharmacy
 from apps.prescriptions import services as prescriptions
@@ -51,8 +52,9 @@ ACTIONS = [
     (visits.create_visit_with_vitals, "visit.create", lambda w: visits.create_visit_with_vitals(by=w.receptionist, patient=w.patient3, doctor=w.doctor, vitals={"pulse_rate": 80})),
     (visits.start_follow_up, "visit.follow_up", lambda w: visits.start_follow_up(by=w.receptionist, visit=w.visit2)),
     (visits.close_visit, "visit.close", lambda w: visits.close_visit(by=w.doctor, visit=w.visit2)),
-    (consultations.open_session, "consultation.view", lambda w: consultations.open_session(by=w.doctor, session=w.session)),
-    (consultations.complete_session, "session.complete", lambda w: consultations.complete_session(by=w.doctor, session=w.session)),
+    (consultations.record_session_view, "consultation.view", lambda w: consultations.record_session_view(by=w.doctor, session=w.session)),
+    (opd.start_consultation, "session.start", lambda w: opd.start_consultation(by=w.doctor, session=w.waiting)),
+    (opd.complete_consultation, "session.complete", lambda w: opd.complete_consultation(by=w.doctor, session=w.session)),
     (prescriptions.record_prescription_view, "prescription.view", lambda w: prescriptions.record_prescription_view(by=w.medical_staff, prescription=w.prescription)),
     (prescriptions.add_prescription_item, "prescription.item_add", lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="Cetirizine", **MEDICINE)),
     (prescriptions.stop_prescription_item, "prescription.item_stop", lambda w: prescriptions.stop_prescription_item(by=w.doctor, session=w.session, item=w.item)),
@@ -85,8 +87,10 @@ REFUSALS = [
     ("duplicate active visit", None, lambda w: visits.create_visit_with_vitals(by=w.receptionist, patient=w.patient, doctor=w.doctor)),
     ("follow-up while a session is open", None, lambda w: visits.start_follow_up(by=w.receptionist, visit=w.visit)),
     ("closing with a session open", None, lambda w: visits.close_visit(by=w.receptionist, visit=w.visit)),
-    ("another doctor opens the session", None, lambda w: consultations.open_session(by=w.doctor2, session=w.session)),
-    ("completing twice", None, lambda w: consultations.complete_session(by=w.doctor, session=w.visit2.sessions.get())),
+    ("another doctor reads the session", None, lambda w: consultations.record_session_view(by=w.doctor2, session=w.session)),
+    ("another doctor starts the session", None, lambda w: opd.start_consultation(by=w.doctor2, session=w.waiting)),
+    ("completing before starting", None, lambda w: opd.complete_consultation(by=w.doctor, session=w.waiting)),
+    ("completing twice", None, lambda w: opd.complete_consultation(by=w.doctor, session=w.visit2.sessions.get())),
     ("duplicate medicine", None, lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="PARACETAMOL", **MEDICINE)),
     ("stopping what is not active", None, lambda w: prescriptions.stop_prescription_item(by=w.doctor, session=w.session, medicine_name="Unknown")),
     ("prescription read by the front desk", None, lambda w: prescriptions.record_prescription_view(by=w.receptionist, prescription=w.prescription)),
@@ -106,6 +110,10 @@ NOT_ACTIONS = {
     "normalise_phone",
     "parse_blood_pressure",
     "build_vitals",
+    "lock_doctor",
+    "open_session",
+    "start_session",
+    "complete_session",
     "ensure_prescription",
     "get_or_create_dispense_record",
     "record_event",

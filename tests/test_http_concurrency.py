@@ -15,12 +15,12 @@ from apps.accounts.models import User
 from apps.accounts.services import issue_api_token
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
-from apps.consultations.services import complete_session, open_session
+from apps.consultations.models import ConsultationSession
 from apps.hospitals.tests.factories import HospitalFactory
+from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.models import Patient
 from apps.patients.services import create_patient
 from apps.prescriptions.models import Prescription
-from apps.visits.models import ConsultationSession
 from apps.visits.services import create_visit_with_vitals
 from common.constants import Role
 from common.testing import fire_together, http_json
@@ -147,7 +147,7 @@ def test_ten_simultaneous_follow_ups_of_one_visit_open_exactly_one_session(live_
     doctor = UserFactory(hospital=hospital, role=Role.DOCTOR)
     patient = create_patient(by=desk, full_name="Follow Up", age=61, gender="M")
     visit = create_visit_with_vitals(by=desk, patient=patient, doctor=doctor)
-    complete_session(by=doctor, session=open_session(by=doctor, session=visit.sessions.get()))
+    complete_consultation(by=doctor, session=start_consultation(by=doctor, session=visit.sessions.get()))
     token = token_of(desk)
     path = f"/api/v1/visits/{visit.pk}/follow-up/"
 

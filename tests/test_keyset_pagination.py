@@ -57,7 +57,7 @@ def test_following_next_visits_every_row_once_in_order_without_count_or_offset(
 def test_a_mangled_cursor_is_a_404_in_the_api(api_as, world, hospital_admin):
     answer = api_as(hospital_admin).get("/api/v1/audit/", {"cursor": "not-a-cursor"})
     assert answer.status_code == 404
-    assert answer.json() == {"detail": "Invalid cursor"}
+    assert answer.json() == {"detail": "Invalid cursor", "code": "not_found"}
 
 
 def test_the_audit_page_walks_back_through_the_log_keeping_its_filter(client, world, hospital_admin):

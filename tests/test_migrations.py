@@ -80,3 +80,85 @@ def test_every_app_of_ours_migrates_to_zero_and_back_to_the_same_schema():
     call_command("migrate", verbosity=0)
     assert schema() == before
     assert audit_trigger_count() == triggers_before
+
+
+# Before ConsultationSession moved from visits to consultations (consultations 0001–0002).
+BEFORE_THE_SESSION_MOVED = [
+    ("visits", "0002_keyset_indexes"),
+    ("prescriptions", "0001_initial"),
+    ("pharmacy", "0002_keyset_indexes"),
+    ("consultations", None),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_the_session_model_to_consultations_keeps_every_row_and_reference():
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    from apps.consultations.models import ConsultationSession
+    from apps.pharmacy.models import DispenseRecord
+    from apps.prescriptions.models import PrescriptionItem
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE_THE_SESSION_MOVED)
+    old = executor.loader.project_state([node for node in BEFORE_THE_SESSION_MOVED if node[1]]).apps
+    assert "visits_consultationsession" in connection.introspection.table_names()
+    with connection.cursor() as cursor:  # the content type Django made when the model lived in visits
+        cursor.execute(
+            "INSERT INTO django_content_type (app_label, model) VALUES ('visits', 'consultationsession')"
+            if not ContentType.objects.filter(app_label="visits", model="consultationsession").exists()
+            else "SELECT 1"
+        )
+    old_type = ContentType.objects.get(app_label="visits", model="consultationsession").pk
+
+    today, now = timezone.localdate(), timezone.now()
+    hospital = old.get_model("hospitals", "Hospital").objects.create(name="Before the move")
+    users = old.get_model("accounts", "User").objects
+    doctor = users.create(username="moved_doc", role="DOCTOR", hospital=hospital)
+    desk = users.create(username="moved_desk", role="RECEPTIONIST", hospital=hospital)
+    patient = old.get_model("patients", "Patient").objects.create(
+        hospital=hospital, mrn_number=1, full_name="Kept Row", age=40, gender="F"
+    )
+    visit = old.get_model("visits", "Visit").objects.create(
+        hospital=hospital, patient=patient, doctor=doctor, validity_days=7, visit_date=today, created_by=desk
+    )
+    sessions = old.get_model("visits", "ConsultationSession").objects
+    first = sessions.create(
+        hospital=hospital, visit=visit, doctor=doctor, session_number=1, token_number=7, token_date=today,
+        status="completed", started_at=now, completed_at=now, created_by=desk,
+    )  # fmt: skip
+    second = sessions.create(
+        hospital=hospital, visit=visit, doctor=doctor, session_number=2, token_number=8, token_date=today,
+        created_by=desk,
+    )  # fmt: skip
+    prescription = old.get_model("prescriptions", "Prescription").objects.create(hospital=hospital, visit=visit)
+    item = old.get_model("prescriptions", "PrescriptionItem").objects.create(
+        hospital=hospital, prescription=prescription, session=first, medicine_name="Kept", dosage="1",
+        frequency="1-0-1", duration="5 days", status="stopped", stopped_in_session=second, stopped_at=now,
+    )  # fmt: skip
+    record = old.get_model("pharmacy", "DispenseRecord").objects.create(
+        hospital=hospital, prescription=prescription, session=first
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    tables = connection.introspection.table_names()
+    assert "consultations_consultationsession" in tables
+    assert "visits_consultationsession" not in tables
+    moved = ConsultationSession.objects.filter(visit_id=visit.pk).order_by("session_number")
+    assert [(s.pk, s.token_number, s.status) for s in moved] == [(first.pk, 7, "completed"), (second.pk, 8, "open")]
+    kept = PrescriptionItem.objects.select_related("session", "stopped_in_session").get(pk=item.pk)
+    assert (kept.session.pk, kept.stopped_in_session.pk) == (first.pk, second.pk)
+    assert DispenseRecord.objects.select_related("session").get(pk=record.pk).session.session_number == 1
+    assert ContentType.objects.get_for_model(ConsultationSession).pk == old_type
+    # The database still guards what it guarded: one open session per visit, tokens unique per doctor and day.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConsultationSession.objects.create(
+            hospital_id=hospital.pk, visit_id=visit.pk, doctor_id=doctor.pk, session_number=3, token_number=9,
+            token_date=today, created_by_id=desk.pk,
+        )  # fmt: skip

@@ -4,7 +4,7 @@ import pytest
 
 from apps.audit.models import AuditEvent
 from apps.consultations.selectors import get_doctor_queue
-from apps.consultations.services import complete_session, open_session
+from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.selectors import patient_search
 from apps.patients.services import create_patient
 from apps.pharmacy.selectors import dispense_record_list
@@ -32,12 +32,12 @@ def test_a_whole_day_from_registration_to_dispensing(hospital, receptionist, doc
     [session] = get_doctor_queue(doctor=doctor)
     assert (session.visit_id, session.session_number, session.token_number) == (visit.pk, 1, 1)
 
-    session = open_session(by=doctor, session=session)
+    session = start_consultation(by=doctor, session=session)
     add = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
     add_prescription_item(by=doctor, session=session, medicine_name="Paracetamol", **add)
     add_prescription_item(by=doctor, session=session, medicine_name="Cetirizine", **add, instructions="at night")
     stop_prescription_item(by=doctor, session=session, medicine_name="cetirizine")
-    complete_session(by=doctor, session=session)
+    complete_consultation(by=doctor, session=session)
     assert list(get_doctor_queue(doctor=doctor)) == []
 
     [record] = dispense_record_list(hospital=hospital, status="pending")
@@ -54,7 +54,7 @@ def test_a_whole_day_from_registration_to_dispensing(hospital, receptionist, doc
     assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
         "patient.create",
         "visit.create",
-        "consultation.view",
+        "session.start",
         "prescription.item_add",
         "prescription.item_add",
         "prescription.item_stop",

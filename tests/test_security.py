@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from apps.consultations.services import complete_session, open_session
+from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.services import create_patient
 from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.services import mark_as_printed
@@ -75,7 +75,7 @@ def _assert_security_headers(response):
 def test_security_headers_on_a_page_and_an_api_response(client, doctor, api_as):
     _assert_security_headers(client.get(reverse("accounts:login")))
     client.force_login(doctor)
-    _assert_security_headers(client.get(reverse("consultations:queue")))
+    _assert_security_headers(client.get(reverse("opd:queue")))
     _assert_security_headers(api_as(doctor).get("/api/v1/queue/"))
     _assert_security_headers(api_as(None).get("/api/v1/queue/"))  # a 401 too
 
@@ -96,13 +96,13 @@ def hostile_day(hospital, receptionist, doctor, medical_staff):
     """A day whose every piece of user text is an attack: patient name and address, medicine, instructions."""
     patient = create_patient(by=receptionist, full_name=f"Ravi {PAYLOAD}", age=40, gender="M", address=PAYLOAD)
     visit = create_visit_with_vitals(by=receptionist, patient=patient, doctor=doctor)
-    session = open_session(by=doctor, session=visit.sessions.get())
+    session = start_consultation(by=doctor, session=visit.sessions.get())
     medicine = {"dosage": "1 tab", "frequency": "OD", "duration": "3 days", "instructions": PAYLOAD}
     add_prescription_item(by=doctor, session=session, medicine_name=f"Drug {PAYLOAD}"[:200], **medicine)
     # A second patient still in the queue, so the queue shows the name too.
     waiting = create_patient(by=receptionist, full_name=f"Mira {PAYLOAD}", age=30, gender="F", address=PAYLOAD)
     create_visit_with_vitals(by=receptionist, patient=waiting, doctor=doctor)
-    complete_session(by=doctor, session=session)
+    complete_consultation(by=doctor, session=session)
     record = mark_as_printed(by=medical_staff, record=DispenseRecord.objects.get(session=session))
     return {"patient": patient, "visit": visit, "session": session, "record": record}
 
@@ -118,14 +118,14 @@ def test_user_text_renders_inert_on_every_page_that_shows_it(
             reverse("visits:patient", args=[patient.pk]),
             reverse("patients:edit", args=[patient.pk]),
         ],
-        doctor: [reverse("consultations:queue"), reverse("consultations:session", args=[session.pk])],
+        doctor: [reverse("opd:queue"), reverse("opd:session", args=[session.pk])],
         medical_staff: [
             reverse("pharmacy:list") + "?status=pending",
             reverse("pharmacy:detail", args=[record.pk]),
             reverse("pharmacy:print_view", args=[record.pk]),
             reverse("pharmacy:labels", args=[record.pk]),
         ],
-        hospital_admin: [reverse("audit:list"), reverse("consultations:dashboard")],
+        hospital_admin: [reverse("audit:list"), reverse("opd:dashboard")],
         super_admin: [reverse("audit:list")],
     }
     checked = 0

@@ -14,7 +14,7 @@ from common.api import ERROR_RESPONSES, ApiView, api_doc
 from common.api_permissions import role_permission
 from common.client_address import client_ip
 from common.exceptions import Invalid
-from common.permissions import can_manage_accounts
+from common.permissions import can_list_accounts
 
 BAD_CREDENTIALS = "Unable to log in with the given username and password."
 
@@ -87,7 +87,7 @@ class MeApi(ApiView):
 
 
 class UserListApi(ApiView):
-    permission_classes = [role_permission(can_manage_accounts)]
+    permission_classes = [role_permission(can_list_accounts)]
 
     @api_doc(summary="Accounts you manage", response=UserOutput(many=True))
     def get(self, request):
@@ -108,7 +108,7 @@ class UserListApi(ApiView):
 
 
 class UserDetailApi(ApiView):
-    permission_classes = [role_permission(can_manage_accounts)]
+    permission_classes = [role_permission(can_list_accounts)]
 
     @api_doc(summary="One account you manage", response=UserOutput, errors=(404,))
     def get(self, request, pk):

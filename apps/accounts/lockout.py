@@ -27,7 +27,7 @@ def lockout_response(request, original_response=None, credentials=None):
     """429 for the API (DRF-style), the login page with the message for the browser."""
     retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     if request.path.startswith(API_PREFIX):
-        response = JsonResponse({"detail": lockout_message()}, status=429)
+        response = JsonResponse({"detail": lockout_message(), "code": "locked_out"}, status=429)
     else:
         form = AuthenticationForm(request, initial={"username": username_of_attempt(request, credentials)})
         context = {"form": form, "lockout_message": lockout_message(), "next": request.POST.get("next", "")}

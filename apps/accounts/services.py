@@ -14,7 +14,7 @@ from apps.accounts.usernames import MAX_LENGTH, SafeUsernameValidator, username_
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from common.constants import STAFF_LIMIT_FIELDS, Role
-from common.exceptions import Conflict, Invalid, NotFound
+from common.exceptions import Invalid, LimitReached, NotFound
 from common.permissions import can_create_user_with_role, can_manage_user, has_role, require
 
 DUPLICATE_USERNAME = "A user with that username already exists."
@@ -47,7 +47,7 @@ def _ensure_below_limit(hospital: Hospital, role: str) -> Hospital:
     """Lock the hospital row, then count: two simultaneous requests can never pass the limit together."""
     locked = Hospital.objects.select_for_update().get(pk=hospital.pk)
     if not can_create_staff(locked, role):
-        raise Conflict(limit_message(locked, role))
+        raise LimitReached(limit_message(locked, role))
     return locked
 
 
@@ -148,13 +148,11 @@ def set_staff_status(*, by: User, user: User, is_active: bool) -> User:
 
     Deactivation ends every session and API token of the user for good: re-activation
     does not bring them back (`_end_sessions_and_tokens`). Re-activation counts against the limit.
-    Refuses: a user out of the actor's reach (NotFound / PermissionDenied);
-    deactivating oneself (Conflict); re-activation beyond the limit (Conflict).
+    Refuses: a user out of the actor's reach, oneself included (NotFound / PermissionDenied:
+    nobody manages their own role); re-activation beyond the limit (LimitReached).
     Audit: user.activate / user.deactivate.
     """
     _ensure_manageable(by, user)
-    if user.pk == by.pk:
-        raise Conflict("You cannot change the status of your own account.")
     with transaction.atomic():
         if is_active:
             _ensure_below_limit(user.hospital, user.role)

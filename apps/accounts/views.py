@@ -11,13 +11,13 @@ from apps.accounts import selectors, services
 from apps.accounts.forms import StaffCreateForm, StaffEditForm
 from common.constants import Role
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, ServiceFormMixin
-from common.permissions import can_view_hospital_dashboard
+from common.permissions import can_manage_staff
 
 HOME_OF_ROLE = {
     Role.SUPER_ADMIN: "hospitals:list",
     Role.HOSPITAL_ADMIN: "accounts:staff",
     Role.RECEPTIONIST: "visits:front_desk",
-    Role.DOCTOR: "consultations:queue",
+    Role.DOCTOR: "opd:queue",
     Role.MEDICAL_STAFF: "pharmacy:list",
 }
 
@@ -52,7 +52,7 @@ class HomeView(LoginRequiredMixin, View):
 
 
 class StaffRosterView(RoleRequiredMixin, TemplateView):
-    role_check = can_view_hospital_dashboard
+    role_check = can_manage_staff
     template_name = "accounts/staff.html"
 
     def get_context_data(self, **kwargs):
@@ -65,7 +65,7 @@ class StaffRosterView(RoleRequiredMixin, TemplateView):
 
 
 class StaffCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    role_check = can_view_hospital_dashboard
+    role_check = can_manage_staff
     form_class = StaffCreateForm
     success_message = "Created {result.username}."
     page_title = "Add staff member"
@@ -81,7 +81,7 @@ class StaffCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
 
 class StaffEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    role_check = can_view_hospital_dashboard
+    role_check = can_manage_staff
     form_class = StaffEditForm
     success_message = "Saved {result.username}."
     cancel_url = "accounts:staff"
@@ -106,7 +106,7 @@ class StaffEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
 class StaffStatusView(RoleRequiredMixin, DomainErrorMixin, View):
     """POST is_active=1|0: activate or deactivate a staff account."""
 
-    role_check = can_view_hospital_dashboard
+    role_check = can_manage_staff
 
     def post(self, request, pk):
         member = selectors.user_get(by=request.user, user_id=pk)

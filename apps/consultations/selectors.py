@@ -1,12 +1,20 @@
-from datetime import datetime, time, timedelta
+from django.db.models import QuerySet
 
-from django.db.models import Count, Q, QuerySet
+from apps.consultations.models import ConsultationSession
+from common.constants import SessionStatus
+from common.exceptions import NotFound
 
-from apps.accounts.models import User
-from apps.pharmacy.models import DispenseRecord
-from apps.visits.models import ConsultationSession
-from apps.visits.selectors import session_get
-from common.constants import Role, SessionStatus
+
+def session_get(*, hospital, session_id) -> ConsultationSession:
+    """A session of `hospital` with its visit, patient, vitals and doctor."""
+    try:
+        return (
+            ConsultationSession.objects.filter(hospital=hospital)
+            .select_related("hospital", "visit", "visit__patient", "visit__vitals", "visit__hospital", "doctor")
+            .get(pk=int(session_id))
+        )
+    except (ConsultationSession.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
 
 
 def get_doctor_queue(*, doctor) -> QuerySet[ConsultationSession]:
@@ -18,55 +26,12 @@ def get_doctor_queue(*, doctor) -> QuerySet[ConsultationSession]:
     )
 
 
-def consultation_get(*, hospital, session_id) -> ConsultationSession:
-    """A session with its visit, patient, vitals and doctor, for the consultation page."""
-    return session_get(hospital=hospital, session_id=session_id)
+def has_open_session(*, visit) -> bool:
+    return ConsultationSession.objects.filter(
+        hospital_id=visit.hospital_id, visit=visit, status=SessionStatus.OPEN
+    ).exists()
 
 
-# The hospital admin's dashboard. It lives here because consultations is the lowest layer that sees
-# both the day's sessions (visits) and what the pharmacy handed over (pharmacy): the OPD day's workflow
-# is composed in this app, and no lower app may import pharmacy.
-
-# Where each of today's sessions is now, as lookups on the session.
-_STAGES = {
-    "visits": {},
-    "waiting": {"status": SessionStatus.OPEN, "started_at__isnull": True},
-    "in_consultation": {"status": SessionStatus.OPEN, "started_at__isnull": False},
-    "completed": {"status": SessionStatus.COMPLETED},
-}
-
-
-def _stage_counts(*, today, via: str = "") -> dict[str, Count]:
-    """One Count per stage of today's sessions; `via` is the relation from the queried model to its sessions."""
-    prefix = f"{via}__" if via else ""
-    return {
-        stage: Count(via or "pk", filter=Q(**{prefix + k: v for k, v in ({"token_date": today} | lookups).items()}))
-        for stage, lookups in _STAGES.items()
-    }
-
-
-def day_counts(*, hospital) -> dict[str, int]:
-    """Today's OPD in numbers (the hospital's local day), in two queries.
-
-    visits = sessions given a token today (new visits and follow-ups); waiting / in_consultation /
-    completed = where those sessions are now; dispensed = prescriptions handed over today.
-    """
-    today = hospital.local_date()
-    counts = ConsultationSession.objects.filter(hospital=hospital, token_date=today).aggregate(
-        **_stage_counts(today=today)
-    )
-    start = datetime.combine(today, time.min, tzinfo=hospital.zone)
-    counts["dispensed"] = DispenseRecord.objects.filter(
-        hospital=hospital, is_dispensed=True, dispensed_at__gte=start, dispensed_at__lt=start + timedelta(days=1)
-    ).count()
-    return counts
-
-
-def day_counts_by_doctor(*, hospital) -> QuerySet[User]:
-    """Each doctor with today's sessions by stage: active doctors, and any who saw patients today. One query."""
-    return (
-        User.objects.filter(hospital=hospital, role=Role.DOCTOR)
-        .annotate(**_stage_counts(today=hospital.local_date(), via="consultation_sessions"))
-        .filter(Q(is_active=True) | Q(visits__gt=0))
-        .order_by("first_name", "last_name", "username")
-    )
+def sessions_in_order():
+    """Sessions by number, for prefetching a visit's sessions."""
+    return ConsultationSession.objects.order_by("session_number")

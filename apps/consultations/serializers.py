@@ -1,25 +1,22 @@
-"""API shapes of the doctor's queue and consultation."""
+"""API shape of a consultation session."""
 
-from apps.patients.serializers import PatientOutput
-from apps.prescriptions.serializers import PrescriptionOutput
-from apps.visits.models import ConsultationSession
-from apps.visits.serializers import DoctorOutput, SessionOutput, VitalsOutput
+from rest_framework import serializers
 
-
-class QueueEntryOutput(SessionOutput):
-    patient = PatientOutput(source="visit.patient", read_only=True)
-    vitals = VitalsOutput(source="visit.vitals", read_only=True)
-
-    class Meta(SessionOutput.Meta):
-        fields = [*SessionOutput.Meta.fields, "patient", "vitals"]
-        read_only_fields = fields
+from apps.consultations.models import ConsultationSession
 
 
-class ConsultationOutput(QueueEntryOutput):
-    doctor = DoctorOutput(read_only=True)
-    prescription = PrescriptionOutput(source="visit.prescription", read_only=True)
-
-    class Meta(QueueEntryOutput.Meta):
+class SessionOutput(serializers.ModelSerializer):
+    class Meta:
         model = ConsultationSession
-        fields = [*QueueEntryOutput.Meta.fields, "doctor", "prescription"]
+        fields = [
+            "id",
+            "visit",
+            "session_number",
+            "token_number",
+            "token_date",
+            "status",
+            "created_at",
+            "started_at",
+            "completed_at",
+        ]
         read_only_fields = fields

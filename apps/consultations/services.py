@@ -1,71 +1,94 @@
+"""Consultation sessions: opening one with the doctor's next token, starting and completing it.
+
+`open_session`, `start_session` and `complete_session` are steps of actions composed above
+this app (creating a visit and following one up in `visits`; starting and completing a
+consultation in `opd`, which also open the prescription and hand over to the pharmacy): the
+action checks who may act and writes the one audit event. `record_session_view` is a
+service of its own: who read a session's health data.
+"""
+
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.services import record_event
-from apps.pharmacy.services import get_or_create_dispense_record
-from apps.prescriptions.services import ensure_prescription
-from apps.visits.models import ConsultationSession
+from apps.consultations.models import ConsultationSession
 from common.constants import SessionStatus
-from common.exceptions import Conflict
-from common.permissions import can_complete_session, can_open_session, ensure_same_hospital, require
+from common.exceptions import SessionNotOpen, SessionNotStarted
+from common.permissions import can_view_session, ensure_same_hospital, require
 
 
-def open_session(*, by, session: ConsultationSession) -> ConsultationSession:
-    """The doctor opens a session of their queue (or reads a completed one).
+def lock_doctor(doctor: User) -> None:
+    """Lock the doctor's row until commit. It serialises what must not race for one doctor:
+    their token numbers, and each patient's one active visit with them (visits)."""
+    User.objects.select_for_update().filter(pk=doctor.pk).values_list("pk").first()
 
-    Marks an open session "in consultation" the first time, creates the visit's
-    prescription if it has none, and records who read the patient's health data.
-    Refuses: another hospital's session (NotFound); anyone but the session's
-    doctor (PermissionDenied). Audit: consultation.view, each time (its changes note
-    the first open's start and the prescription's creation).
+
+def open_session(*, visit, number: int, by: User) -> ConsultationSession:
+    """Open session `number` of `visit` with the doctor's next token of the hospital's day.
+
+    A step: the caller holds the doctor's lock (`lock_doctor`), so the highest token read here
+    is the highest there is; the unique (doctor, day, token) constraint stands behind it.
+    """
+    today = visit.hospital.local_date()
+    last_token = ConsultationSession.objects.filter(doctor_id=visit.doctor_id, token_date=today).aggregate(
+        last=Max("token_number")
+    )["last"]
+    return ConsultationSession.objects.create(
+        hospital_id=visit.hospital_id,
+        visit=visit,
+        doctor_id=visit.doctor_id,
+        session_number=number,
+        token_number=(last_token or 0) + 1,
+        token_date=today,
+        created_by=by,
+    )
+
+
+def start_session(*, session: ConsultationSession) -> tuple[ConsultationSession, bool]:
+    """Mark an open session "in consultation": (the session locked and re-read, whether this call started it).
+
+    A step of `opd.services.start_consultation`. Starting a session already started changes
+    nothing (a double click); a completed one is refused (Conflict).
+    """
+    session = ConsultationSession.objects.select_for_update(of=("self",)).select_related("visit").get(pk=session.pk)
+    if session.status != SessionStatus.OPEN:
+        raise SessionNotOpen("This consultation is already completed.")
+    if session.started_at is not None:
+        return session, False
+    session.started_at = timezone.now()
+    session.save(update_fields=["started_at"])
+    return session, True
+
+
+def complete_session(*, session: ConsultationSession) -> ConsultationSession:
+    """Mark a started session completed, once (the row locked and re-read). A step of
+    `opd.services.complete_consultation`. Refuses: a session not started or already completed (Conflict)."""
+    session = ConsultationSession.objects.select_for_update(of=("self",)).select_related("visit").get(pk=session.pk)
+    if session.status != SessionStatus.OPEN:
+        raise SessionNotOpen("This session is already completed.")
+    if session.started_at is None:
+        raise SessionNotStarted("Start the consultation before completing it.")
+    session.status = SessionStatus.COMPLETED
+    session.completed_at = timezone.now()
+    session.save(update_fields=["status", "completed_at"])
+    return session
+
+
+def record_session_view(*, by: User, session: ConsultationSession) -> ConsultationSession:
+    """Note who read a consultation session's health data (SPEC §7) and return the session.
+
+    Refuses: another hospital's session (NotFound); anyone but its doctor (PermissionDenied).
+    Audit: consultation.view.
     """
     ensure_same_hospital(by, session)
-    require(can_open_session(by, session), "Only this session's doctor can open it.")
+    require(can_view_session(by, session), "Only this session's doctor can open it.")
     with transaction.atomic():
-        changes = {}
-        if session.status == SessionStatus.OPEN and session.started_at is None:
-            # Only the first open sets it; a simultaneous second open updates nothing.
-            started = timezone.now()
-            if ConsultationSession.objects.filter(pk=session.pk, started_at__isnull=True).update(started_at=started):
-                session.started_at = started
-                changes["started_at"] = started.isoformat()
-        prescription, created = ensure_prescription(visit=session.visit)
-        if created:
-            changes["prescription_created"] = prescription.pk
         record_event(
             actor=by,
             action="consultation.view",
             target=session,
             summary=f"Opened session {session.session_number} of visit #{session.visit_id}",
-            changes=changes,
         )
-        return session
-
-
-def complete_session(*, by, session: ConsultationSession) -> ConsultationSession:
-    """The doctor completes the session, once; the pharmacy then sees what is active.
-
-    Creates the dispense record when at least one item is active. Refuses: another
-    hospital's session (NotFound); anyone but its doctor (PermissionDenied); a
-    session already completed (Conflict). Audit: session.complete, whose changes
-    name the dispense record when one is made.
-    """
-    ensure_same_hospital(by, session)
-    require(can_complete_session(by, session), "Only this session's doctor can complete it.")
-    with transaction.atomic():
-        session = ConsultationSession.objects.select_for_update().get(pk=session.pk)
-        if session.status != SessionStatus.OPEN:
-            raise Conflict("This session is already completed.")
-        session.status = SessionStatus.COMPLETED
-        session.completed_at = timezone.now()
-        session.save(update_fields=["status", "completed_at"])
-        record = get_or_create_dispense_record(session=session)
-        record_event(
-            actor=by,
-            action="session.complete",
-            target=session,
-            summary=f"Completed session {session.session_number} of visit #{session.visit_id}",
-            changes={"status": [SessionStatus.OPEN, SessionStatus.COMPLETED]}
-            | ({"dispense_record": record.pk} if record else {}),
-        )
-        return session
+    return session

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.accounts.services import create_staff_user
-from apps.consultations.services import complete_session, open_session
 from apps.hospitals.models import Hospital
 from apps.hospitals.services import create_hospital
+from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.services import create_patient
 from apps.pharmacy.services import mark_as_dispensed, mark_as_printed
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
@@ -147,7 +147,7 @@ def build_demo() -> None:
     ramesh, sunita, aarav, fatima, _john, _lakshmi = visits
 
     def consult(visit, medicines, *, stop=None, complete=True):
-        session = open_session(by=visit.doctor, session=visit.sessions.get(session_number=1))
+        session = start_consultation(by=visit.doctor, session=visit.sessions.get(session_number=1))
         for name, dosage, frequency, duration, instructions in medicines:
             add_prescription_item(
                 by=visit.doctor,
@@ -161,7 +161,7 @@ def build_demo() -> None:
         if stop:
             stop_prescription_item(by=visit.doctor, session=session, medicine_name=stop)
         if complete:
-            complete_session(by=visit.doctor, session=session)
+            complete_consultation(by=visit.doctor, session=session)
         return session
 
     # Dispensed: printed and handed over.

@@ -6,9 +6,9 @@ from apps.patients import selectors, services
 from apps.patients.serializers import PatientFilter, PatientInput, PatientOutput
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
-from common.permissions import can_read_patients, can_register_patient
+from common.permissions import can_register_patient, can_search_patients
 
-PatientPermission = role_permission(can_read_patients, write=can_register_patient)
+PatientPermission = role_permission(can_search_patients, write=can_register_patient)
 
 
 class PatientListApi(ApiView):

@@ -95,7 +95,7 @@ def update_patient(
     invalid values as for registration (Invalid). Audit: patient.update (before → after).
     """
     ensure_same_hospital(by, patient)
-    require(can_edit_patient(by, patient))
+    require(can_edit_patient(by))
     with transaction.atomic():
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
         before = snapshot(patient, PATIENT_FIELDS)

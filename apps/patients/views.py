@@ -5,7 +5,7 @@ from django.views.generic import FormView
 from apps.patients import selectors, services
 from apps.patients.forms import PatientForm
 from common.mixins import RoleRequiredMixin, ServiceFormMixin
-from common.permissions import can_register_patient
+from common.permissions import can_edit_patient, can_register_patient
 
 
 class PatientCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
@@ -23,7 +23,7 @@ class PatientCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
 
 class PatientEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    role_check = can_register_patient
+    role_check = can_edit_patient
     form_class = PatientForm
     success_message = "Saved {result.full_name}."
 

@@ -5,11 +5,11 @@ from apps.pharmacy.serializers import DispenseRecordFilter, DispenseRecordOutput
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
 from common.pagination import KeysetPagination
-from common.permissions import can_use_pharmacy
+from common.permissions import can_view_dispense_records
 
 
 class PharmacyApi(ApiView):
-    permission_classes = [role_permission(can_use_pharmacy)]
+    permission_classes = [role_permission(can_view_dispense_records)]
 
     def record(self):
         return selectors.dispense_record_get(hospital=self.request.user.hospital, record_id=self.kwargs["pk"])

@@ -14,7 +14,7 @@ class DispenseRecord(HospitalScopedModel):
         "prescriptions.Prescription", on_delete=models.PROTECT, related_name="dispense_records"
     )
     session = models.OneToOneField(
-        "visits.ConsultationSession", on_delete=models.PROTECT, related_name="dispense_record"
+        "consultations.ConsultationSession", on_delete=models.PROTECT, related_name="dispense_record"
     )
     is_printed = models.BooleanField(default=False)
     printed_at = models.DateTimeField(null=True, blank=True)  # first print

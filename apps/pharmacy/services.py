@@ -2,13 +2,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import record_event
+from apps.consultations.models import ConsultationSession
 from apps.pharmacy.models import DispenseRecord
 from apps.prescriptions.models import Prescription
 from apps.prescriptions.selectors import items_active_at_end_of
-from apps.visits.models import ConsultationSession
 from common.constants import SessionStatus
-from common.exceptions import Conflict
-from common.permissions import can_dispense, can_print, can_use_pharmacy, ensure_same_hospital, require
+from common.exceptions import AlreadyDispensed, NothingToDispense, NotPrinted, SessionNotCompleted
+from common.permissions import (
+    can_dispense,
+    can_print_prescription,
+    can_view_dispense_records,
+    ensure_same_hospital,
+    require,
+)
 
 
 def get_or_create_dispense_record(*, session: ConsultationSession) -> DispenseRecord | None:
@@ -21,7 +27,7 @@ def get_or_create_dispense_record(*, session: ConsultationSession) -> DispenseRe
     open session (Conflict).
     """
     if session.status != SessionStatus.COMPLETED:
-        raise Conflict("This session is still open; the pharmacy sees it once the doctor completes it.")
+        raise SessionNotCompleted("This session is still open; the pharmacy sees it once the doctor completes it.")
     prescription = Prescription.objects.filter(visit_id=session.visit_id).first()
     # What was active at a session's end never changes afterwards, so this answer is final.
     if prescription is None or not items_active_at_end_of(session=session).exists():
@@ -40,7 +46,7 @@ def record_dispense_view(*, by, record: DispenseRecord, page: str) -> DispenseRe
     (PermissionDenied). Audit: dispense.view, with the page in its changes.
     """
     ensure_same_hospital(by, record)
-    require(can_use_pharmacy(by))
+    require(can_view_dispense_records(by))
     with transaction.atomic():
         record_event(
             actor=by,
@@ -59,7 +65,7 @@ def mark_as_printed(*, by, record: DispenseRecord) -> DispenseRecord:
     (PermissionDenied). Audit: dispense.print.
     """
     ensure_same_hospital(by, record)
-    require(can_print(by, record))
+    require(can_print_prescription(by))
     with transaction.atomic():
         record = DispenseRecord.objects.select_for_update().get(pk=record.pk)
         if not record.is_printed:
@@ -86,20 +92,20 @@ def mark_as_dispensed(*, by, record: DispenseRecord) -> DispenseRecord:
     not completed, or with no active item (Conflict). Audit: dispense.dispense.
     """
     ensure_same_hospital(by, record)
-    require(can_dispense(by, record))
+    require(can_dispense(by))
     with transaction.atomic():
         # Lock and re-read the row alone: after waiting for another dispense, PostgreSQL re-checks the
         # locked row but not rows joined to it, so related objects are loaded afterwards.
         record = DispenseRecord.objects.select_for_update().get(pk=record.pk)
         if record.is_dispensed:
             when = timezone.localtime(record.dispensed_at).strftime("%d %b %Y %H:%M")
-            raise Conflict(f"Already dispensed by {record.dispensed_by.username} at {when}.")
+            raise AlreadyDispensed(f"Already dispensed by {record.dispensed_by.username} at {when}.")
         if record.session.status != SessionStatus.COMPLETED:
-            raise Conflict("The consultation is not completed yet.")
+            raise SessionNotCompleted("The consultation is not completed yet.")
         if not record.is_printed:
-            raise Conflict("Print the prescription before dispensing it.")
+            raise NotPrinted("Print the prescription before dispensing it.")
         if not items_active_at_end_of(session=record.session).exists():
-            raise Conflict("This prescription has no active medicine to dispense.")
+            raise NothingToDispense("This prescription has no active medicine to dispense.")
         record.is_dispensed = True
         record.dispensed_at = timezone.now()
         record.dispensed_by = by

@@ -7,11 +7,11 @@ from django.views.generic import TemplateView
 from apps.pharmacy import selectors, services
 from common.mixins import DomainErrorMixin, RoleRequiredMixin
 from common.pagination import keyset_page
-from common.permissions import can_use_pharmacy
+from common.permissions import can_view_dispense_records
 
 
 class PharmacyMixin(RoleRequiredMixin, DomainErrorMixin):
-    role_check = can_use_pharmacy
+    role_check = can_view_dispense_records
 
     @cached_property
     def record(self):

@@ -6,13 +6,13 @@ from apps.prescriptions import selectors, services
 from apps.prescriptions.serializers import ItemInput, ItemOutput, PrescriptionOutput, StopByNameInput, StopItemInput
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
-from common.permissions import can_see_queue, can_use_prescriptions
+from common.permissions import can_change_prescription, can_read_prescription
 
 ITEM_ERRORS = (400, 404, 409)
 
 
 class PrescriptionApi(ApiView):
-    permission_classes = [role_permission(can_use_prescriptions)]
+    permission_classes = [role_permission(can_read_prescription)]
 
     @api_doc(
         summary="A prescription with its active and stopped items (the visit's doctor, the pharmacy)",
@@ -29,7 +29,7 @@ class PrescriptionApi(ApiView):
 class PrescriptionItemMixin:
     """Item writes: only a doctor, and the service holds them to their own open session."""
 
-    permission_classes = [role_permission(can_see_queue)]
+    permission_classes = [role_permission(can_change_prescription)]
 
     def prescription(self):
         return selectors.prescription_to_change(hospital=self.request.user.hospital, prescription_id=self.kwargs["pk"])

@@ -22,7 +22,9 @@ class PrescriptionItem(HospitalScopedModel):
     """One medicine. Carries over from session to session until stopped; never deleted."""
 
     prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="items")
-    session = models.ForeignKey("visits.ConsultationSession", on_delete=models.PROTECT, related_name="items_added")
+    session = models.ForeignKey(
+        "consultations.ConsultationSession", on_delete=models.PROTECT, related_name="items_added"
+    )
     medicine_name = models.CharField(max_length=200, validators=[MinLengthValidator(1)])
     dosage = models.CharField(max_length=100)
     frequency = models.CharField(max_length=50)
@@ -30,7 +32,7 @@ class PrescriptionItem(HospitalScopedModel):
     instructions = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
     stopped_in_session = models.ForeignKey(
-        "visits.ConsultationSession",
+        "consultations.ConsultationSession",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
+from apps.consultations.selectors import session_get
 from apps.prescriptions.models import Prescription, PrescriptionItem
-from apps.visits.selectors import session_get
 from common.api import HospitalObjectField
 
 

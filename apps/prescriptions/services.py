@@ -2,12 +2,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.audit.services import record_event
+from apps.consultations.models import ConsultationSession
 from apps.prescriptions.models import Prescription, PrescriptionItem
-from apps.visits.models import ConsultationSession, Visit
+from apps.visits.models import Visit
 from common.constants import ItemStatus, SessionStatus
-from common.exceptions import Conflict, Invalid, NotFound
+from common.exceptions import DuplicateActiveItem, Invalid, ItemNotActive, NotFound, SessionNotOpen, SessionNotStarted
 from common.permissions import (
-    can_edit_prescription_in_session,
+    can_change_prescription,
     can_read_prescription,
     ensure_same_hospital,
     require,
@@ -49,10 +50,12 @@ def record_prescription_view(*, by, prescription: Prescription) -> Prescription:
 def _lock_open_session(*, by, session: ConsultationSession) -> ConsultationSession:
     """Only the session's doctor changes items, and only while it is open (row locked until commit)."""
     ensure_same_hospital(by, session)
-    require(can_edit_prescription_in_session(by, session), "Only this session's doctor can change its prescription.")
+    require(can_change_prescription(by, session), "Only this session's doctor can change its prescription.")
     session = ConsultationSession.objects.select_for_update(of=("self",)).select_related("visit").get(pk=session.pk)
     if session.status != SessionStatus.OPEN:
-        raise Conflict("This session is completed; items can only be changed in an open session.")
+        raise SessionNotOpen("This session is completed; items can only be changed in an open session.")
+    if session.started_at is None:
+        raise SessionNotStarted("Start the consultation before changing its prescription.")
     return session
 
 
@@ -96,7 +99,7 @@ def add_prescription_item(
             # visit), so this check sees every earlier add.
             existing = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
             if existing := existing.first():
-                raise Conflict(_duplicate_message(existing.medicine_name))
+                raise DuplicateActiveItem(_duplicate_message(existing.medicine_name))
             item.save()
             record_event(
                 actor=by,
@@ -110,7 +113,7 @@ def add_prescription_item(
             return item
     except IntegrityError:
         # The partial unique index, should a change ever bypass that lock: a refusal, never a 500.
-        raise Conflict(_duplicate_message(values["medicine_name"])) from None
+        raise DuplicateActiveItem(_duplicate_message(values["medicine_name"])) from None
 
 
 def stop_prescription_item(
@@ -135,7 +138,7 @@ def stop_prescription_item(
             if item is None:
                 raise NotFound()
             if item.status != ItemStatus.ACTIVE:
-                raise Conflict(f"{item.medicine_name} is already stopped.")
+                raise ItemNotActive(f"{item.medicine_name} is already stopped.")
         else:
             name = clean_text(medicine_name)
             item = items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=name).first()

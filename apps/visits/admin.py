@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.visits.models import ConsultationSession, PatientVitals, Visit
+from apps.visits.models import PatientVitals, Visit
 from common.admin import ClinicalRecordAdmin
 
 
@@ -12,8 +12,3 @@ class VisitAdmin(ClinicalRecordAdmin):
 @admin.register(PatientVitals)
 class PatientVitalsAdmin(ClinicalRecordAdmin):
     list_display = ["id", "hospital", "visit_id", "created_at"]
-
-
-@admin.register(ConsultationSession)
-class ConsultationSessionAdmin(ClinicalRecordAdmin):
-    list_display = ["id", "hospital", "visit_id", "session_number", "token_date", "status", "completed_at"]

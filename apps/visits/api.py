@@ -2,13 +2,21 @@
 
 from rest_framework import status
 
+from apps.consultations.serializers import SessionOutput
 from apps.visits import selectors, services
-from apps.visits.serializers import DoctorOutput, SessionOutput, VisitFilter, VisitInput, VisitOutput
+from apps.visits.serializers import DoctorOutput, VisitFilter, VisitInput, VisitOutput
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
 from common.constants import Role
 from common.pagination import KeysetPagination
-from common.permissions import can_create_visit, can_read_visit, can_use_visits, has_role, require
+from common.permissions import (
+    can_close_visit,
+    can_create_visit,
+    can_read_visit,
+    can_start_follow_up,
+    has_role,
+    require,
+)
 
 
 class DoctorListApi(ApiView):
@@ -22,7 +30,7 @@ class DoctorListApi(ApiView):
 
 
 class VisitListApi(ApiView):
-    permission_classes = [role_permission(can_use_visits, write=can_create_visit)]
+    permission_classes = [role_permission(can_read_visit, write=can_create_visit)]
     pagination_class = KeysetPagination
 
     @api_doc(
@@ -60,7 +68,7 @@ class VisitListApi(ApiView):
 
 
 class VisitDetailApi(ApiView):
-    permission_classes = [role_permission(can_use_visits)]
+    permission_classes = [role_permission(can_read_visit)]
 
     @api_doc(summary="One visit with its vitals and sessions", response=VisitOutput, errors=(404,))
     def get(self, request, pk):
@@ -70,7 +78,7 @@ class VisitDetailApi(ApiView):
 
 
 class FollowUpApi(ApiView):
-    permission_classes = [role_permission(can_create_visit)]
+    permission_classes = [role_permission(can_start_follow_up)]
 
     @api_doc(
         summary="Open the next session of an active, unexpired visit without an open session",
@@ -86,7 +94,7 @@ class FollowUpApi(ApiView):
 
 
 class CloseVisitApi(ApiView):
-    permission_classes = [role_permission(can_use_visits)]
+    permission_classes = [role_permission(can_close_visit)]
 
     @api_doc(
         summary="Close a visit (refused while a session is open)",

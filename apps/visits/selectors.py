@@ -1,7 +1,9 @@
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from apps.accounts.models import User
-from apps.visits.models import ConsultationSession, Visit
+from apps.consultations.models import ConsultationSession
+from apps.consultations.selectors import sessions_in_order
+from apps.visits.models import Visit
 from common.constants import Role, SessionStatus
 from common.exceptions import NotFound
 
@@ -20,21 +22,12 @@ def visit_get(*, hospital, visit_id) -> Visit:
     )
 
 
-def session_get(*, hospital, session_id) -> ConsultationSession:
-    return _by_id(
-        ConsultationSession.objects.filter(hospital=hospital).select_related(
-            "hospital", "visit", "visit__patient", "visit__vitals", "visit__hospital", "doctor"
-        ),
-        session_id,
-    )
-
-
 def visits_for_patient(*, hospital, patient, exclude_visit_id=None) -> QuerySet[Visit]:
     """The patient's visits in this hospital, newest first, with vitals, doctor and sessions."""
     visits = (
         Visit.objects.filter(hospital=hospital, patient=patient)
         .select_related("doctor", "vitals")
-        .prefetch_related(Prefetch("sessions", queryset=ConsultationSession.objects.order_by("session_number")))
+        .prefetch_related(Prefetch("sessions", queryset=sessions_in_order()))
         .order_by("-created_at", "-id")
     )
     if exclude_visit_id is not None:
@@ -46,7 +39,7 @@ def _visits_in_full(hospital) -> QuerySet[Visit]:
     return (
         Visit.objects.filter(hospital=hospital)
         .select_related("hospital", "patient", "doctor", "vitals")
-        .prefetch_related(Prefetch("sessions", queryset=ConsultationSession.objects.order_by("session_number")))
+        .prefetch_related(Prefetch("sessions", queryset=sessions_in_order()))
     )
 
 

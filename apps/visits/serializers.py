@@ -3,9 +3,10 @@
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.consultations.serializers import SessionOutput
 from apps.patients.selectors import patient_get
 from apps.patients.serializers import PatientOutput
-from apps.visits.models import ConsultationSession, PatientVitals, Visit
+from apps.visits.models import PatientVitals, Visit
 from apps.visits.selectors import doctor_get
 from apps.visits.services import build_vitals
 from common.api import HospitalObjectField
@@ -30,23 +31,6 @@ class VitalsOutput(serializers.ModelSerializer):
     class Meta:
         model = PatientVitals
         fields = ["height_cm", "weight_kg", "blood_pressure", "pulse_rate", "temperature_c", "bmi"]
-        read_only_fields = fields
-
-
-class SessionOutput(serializers.ModelSerializer):
-    class Meta:
-        model = ConsultationSession
-        fields = [
-            "id",
-            "visit",
-            "session_number",
-            "token_number",
-            "token_date",
-            "status",
-            "created_at",
-            "started_at",
-            "completed_at",
-        ]
         read_only_fields = fields
 
 

@@ -1,16 +1,25 @@
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import record_event
+from apps.consultations.models import ConsultationSession
+from apps.consultations.selectors import has_open_session
+from apps.consultations.services import lock_doctor, open_session
 from apps.patients.models import Patient
 from apps.visits import models as bounds
-from apps.visits.models import ConsultationSession, PatientVitals, Visit
+from apps.visits.models import PatientVitals, Visit
 from common.constants import Role, SessionStatus
-from common.exceptions import Conflict, Invalid
+from common.exceptions import (
+    DuplicateActiveVisit,
+    Invalid,
+    SessionStillOpen,
+    VisitClosed,
+    VisitExpired,
+)
 from common.permissions import (
     can_close_visit,
     can_create_visit,
@@ -23,17 +32,13 @@ VITALS_FIELDS = ("height_cm", "weight_kg", "blood_pressure", "pulse_rate", "temp
 BP_FORMAT = "Enter blood pressure as SYS/DIA, e.g. 120/80."
 
 
-class DuplicateActiveVisit(Conflict):
-    """The patient already has an active, unexpired visit with this doctor: offer a follow-up on it."""
-
-    def __init__(self, existing_visit: Visit):
-        self.existing_visit = existing_visit
-        super().__init__(
-            f"{existing_visit.patient.mrn} already has an active visit with {existing_visit.doctor.display_name} "
-            f"(visit #{existing_visit.pk}, valid until {existing_visit.validity_end_date():%d %b %Y}). "
-            "Start a follow-up on that visit instead.",
-            extra={"existing_visit": existing_visit.pk},
-        )
+def _duplicate_visit(existing_visit: Visit) -> DuplicateActiveVisit:
+    return DuplicateActiveVisit(
+        f"{existing_visit.patient.mrn} already has an active visit with {existing_visit.doctor.display_name} "
+        f"(visit #{existing_visit.pk}, valid until {existing_visit.validity_end_date():%d %b %Y}). "
+        "Start a follow-up on that visit instead.",
+        existing_visit=existing_visit,
+    )
 
 
 def _in_range(field: str, value, low, high, unit: str) -> None:
@@ -117,51 +122,6 @@ def build_vitals(vitals: dict | None) -> PatientVitals:
     return record
 
 
-def _lock_doctor(doctor: User) -> None:
-    """Lock the doctor's row until commit: it serialises what must not race for one doctor,
-    their token numbers and each patient's one active visit with them."""
-    User.objects.select_for_update().filter(pk=doctor.pk).values_list("pk").first()
-
-
-def _open_session(*, visit: Visit, number: int, by: User) -> ConsultationSession:
-    """Open session `number` of the visit with the doctor's next token of the hospital's day.
-
-    The caller holds the doctor's lock (_lock_doctor), so the last token read here is
-    the last one there is. The INSERT computes the token itself: one statement, where a
-    read then a write would be two for every visit and follow-up.
-    """
-    today = visit.hospital.local_date()
-    now = timezone.now()
-    row = {
-        "hospital_id": visit.hospital_id,
-        "created_at": now,
-        "visit_id": visit.pk,
-        "doctor_id": visit.doctor_id,
-        "session_number": number,
-        "token_date": today,
-        "status": SessionStatus.OPEN,
-        "created_by_id": by.pk,
-    }
-    bound = {
-        **row,
-        "created_at": connection.ops.adapt_datetimefield_value(now),
-        "token_date": connection.ops.adapt_datefield_value(today),
-    }
-    table = ConsultationSession._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(row)}, token_number) "  # noqa: S608 (names from the model, values bound)
-            f"SELECT {', '.join(['%s'] * len(row))}, COALESCE(MAX(token_number), 0) + 1 FROM {table} "
-            "WHERE doctor_id = %s AND token_date = %s RETURNING id, token_number",
-            [*bound.values(), bound["doctor_id"], bound["token_date"]],
-        )
-        row["id"], row["token_number"] = cursor.fetchone()
-    fields = [field.attname for field in ConsultationSession._meta.concrete_fields]
-    session = ConsultationSession.from_db(connection.alias, fields, [row.get(field) for field in fields])
-    session.visit = visit
-    return session
-
-
 def _active_visit_with(patient: Patient, doctor: User, today) -> Visit | None:
     candidates = Visit.objects.filter(
         hospital_id=patient.hospital_id, patient=patient, doctor=doctor, is_active=True
@@ -195,11 +155,11 @@ def create_visit_with_vitals(
         raise Invalid.on_field("validity_days", "Enter a validity from 1 to 365 days.")
     vitals_record = build_vitals(vitals)
     with transaction.atomic():
-        _lock_doctor(doctor)
+        lock_doctor(doctor)
         today = hospital.local_date()
         existing = _active_visit_with(patient, doctor, today)
         if existing:
-            raise DuplicateActiveVisit(existing)
+            raise _duplicate_visit(existing)
         visit = Visit.objects.create(
             hospital=hospital,
             patient=patient,
@@ -211,7 +171,7 @@ def create_visit_with_vitals(
         vitals_record.visit = visit
         vitals_record.hospital_id = visit.hospital_id
         vitals_record.save()
-        session = _open_session(visit=visit, number=1, by=by)
+        session = open_session(visit=visit, number=1, by=by)
         visit.opened_session = session
         record_event(
             actor=by,
@@ -242,7 +202,7 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
     constraint. Audit: visit.follow_up.
     """
     ensure_same_hospital(by, visit)
-    require(can_start_follow_up(by, visit))
+    require(can_start_follow_up(by))
     with transaction.atomic():
         visit = (
             Visit.objects.select_for_update(of=("self",))
@@ -250,16 +210,16 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
             .get(pk=visit.pk)
         )
         if not visit.is_active:
-            raise Conflict("This visit is closed; create a new visit.")
+            raise VisitClosed("This visit is closed; create a new visit.")
         if visit.is_expired():
-            raise Conflict(f"This visit expired on {visit.validity_end_date():%d %b %Y}; create a new visit.")
+            raise VisitExpired(f"This visit expired on {visit.validity_end_date():%d %b %Y}; create a new visit.")
         sessions = visit.sessions.all()
-        open_session = next((s for s in sessions if s.status == SessionStatus.OPEN), None)
-        if open_session:
-            raise Conflict(f"Session {open_session.session_number} of this visit is still open.")
+        still_open = next((s for s in sessions if s.status == SessionStatus.OPEN), None)
+        if still_open:
+            raise SessionStillOpen(f"Session {still_open.session_number} of this visit is still open.")
         number = max((s.session_number for s in sessions), default=0) + 1
-        _lock_doctor(visit.doctor)
-        session = _open_session(visit=visit, number=number, by=by)
+        lock_doctor(visit.doctor)
+        session = open_session(visit=visit, number=number, by=by)
         record_event(
             actor=by,
             action="visit.follow_up",
@@ -282,9 +242,9 @@ def close_visit(*, by: User, visit: Visit) -> Visit:
     with transaction.atomic():
         visit = Visit.objects.select_for_update().get(pk=visit.pk)
         if not visit.is_active:
-            raise Conflict("This visit is already closed.")
-        if visit.sessions.filter(status=SessionStatus.OPEN).exists():
-            raise Conflict("This visit has a session still open; the doctor must complete it first.")
+            raise VisitClosed("This visit is already closed.")
+        if has_open_session(visit=visit):
+            raise SessionStillOpen("This visit has a session still open; the doctor must complete it first.")
         visit.is_active = False
         visit.closed_at = timezone.now()
         visit.closed_by = by

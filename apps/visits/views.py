@@ -9,17 +9,24 @@ from apps.patients.selectors import patient_get, patient_search
 from apps.visits import selectors, services
 from apps.visits.forms import VisitForm
 from common.constants import Role
-from common.exceptions import Invalid
+from common.exceptions import DuplicateActiveVisit, Invalid
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, add_domain_error
 from common.pagination import keyset_page
-from common.permissions import can_create_visit, can_read_patients, has_role, require
+from common.permissions import (
+    can_close_visit,
+    can_create_visit,
+    can_search_patients,
+    can_start_follow_up,
+    has_role,
+    require,
+)
 from common.submissions import Done, submit_once
 
 
 class FrontDeskView(RoleRequiredMixin, TemplateView):
     """The front desk's start page: patient search, and today's visits with who waits for whom."""
 
-    role_check = can_read_patients
+    role_check = can_search_patients
     template_name = "visits/front_desk.html"
     page_size = 50
 
@@ -41,7 +48,7 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
     On a refused visit the chart is shown again with everything typed kept.
     """
 
-    role_check = can_read_patients
+    role_check = can_search_patients
     template_name = "visits/patient.html"
 
     @cached_property
@@ -76,7 +83,7 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
                     validity_days=form.cleaned_data["validity_days"],
                     vitals=form.vitals(),
                 )
-            except services.DuplicateActiveVisit as error:
+            except DuplicateActiveVisit as error:
                 duplicate = error.existing_visit
                 add_domain_error(form, error)
             except Invalid as error:
@@ -104,7 +111,7 @@ class VisitActionView(RoleRequiredMixin, DomainErrorMixin, View):
 
 
 class FollowUpView(VisitActionView):
-    role_check = can_create_visit
+    role_check = can_start_follow_up
 
     def act(self, user, visit):
         session = services.start_follow_up(by=user, visit=visit)
@@ -112,7 +119,7 @@ class FollowUpView(VisitActionView):
 
 
 class CloseVisitView(VisitActionView):
-    role_check = can_read_patients  # front desk or doctor; the service checks it is the visit's own doctor
+    role_check = can_close_visit  # front desk or a doctor; the service checks it is the visit's own doctor
 
     def act(self, user, visit):
         services.close_visit(by=user, visit=visit)

@@ -40,10 +40,11 @@ INSTALLED_APPS = [
     "apps.hospitals",
     "apps.accounts",
     "apps.patients",
+    "apps.consultations",
     "apps.visits",
     "apps.prescriptions",
     "apps.pharmacy",
-    "apps.consultations",
+    "apps.opd",
     "apps.discovery",
 ]
 
@@ -236,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "common.constants.SessionStatus.choices",
         "ItemStatusEnum": "common.constants.ItemStatus.choices",
         "DispenseStatusEnum": "apps.pharmacy.selectors.STATUSES",
+        "ErrorCodeEnum": "common.api.ERROR_CODE_CHOICES",
     },
     # Swagger UI from the sidecar package: no CDN, works offline on a clinic LAN.
     "SWAGGER_UI_DIST": "SIDECAR",

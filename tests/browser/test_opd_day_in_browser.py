@@ -180,6 +180,10 @@ def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size, scre
         queue.get_by_text("Kavya Menon").click()
         doctor.fits()
         expect(doctor.page.get_by_text("BMI")).to_be_visible()
+        # Opening the page only reads it: the doctor starts the consultation with a POST.
+        expect(doctor.page.get_by_text("Start the consultation to write the prescription.")).to_be_visible()
+        doctor.page.get_by_role("button", name="Start consultation").click()
+        expect(doctor.page.get_by_role("button", name="Complete consultation")).to_be_visible()
         # A marker on the window survives only if the page is never reloaded: htmx swaps the section.
         doctor.page.evaluate("window.stillTheSamePage = true")
         prescription = doctor.page.locator("#prescription")

@@ -61,7 +61,7 @@ def test_bad_credentials_are_refused_audited_and_give_no_hint(receptionist):
         answer = obtain(username, password)
         assert (answer.status_code, answer.json()) == (
             400,
-            {"detail": "Unable to log in with the given username and password."},
+            {"detail": "Unable to log in with the given username and password.", "code": "invalid"},
         )
     assert list(AuditEvent.objects.filter(action="auth.login_failed").values_list("actor_username", flat=True)) == [
         "nobody",

@@ -88,12 +88,12 @@ def test_a_success_before_the_limit_starts_the_count_again(client, doctor):
 def test_a_session_expires_after_30_idle_minutes(client, doctor, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     web_login(client, "doc", TEST_PASSWORD)
-    assert client.get(reverse("consultations:queue")).status_code == 200
+    assert client.get(reverse("opd:queue")).status_code == 200
     session = Session.objects.get()
     # Each request pushes the expiry 30 minutes on: the limit is idle time, not time since login.
     assert abs(session.expire_date - (timezone.now() + timedelta(minutes=30))) < timedelta(minutes=1)
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
-    answer = client.get(reverse("consultations:queue"))
+    answer = client.get(reverse("opd:queue"))
     assert answer.status_code == 302
     assert answer["Location"].startswith(LOGIN)
 
@@ -102,7 +102,7 @@ def test_a_session_in_use_is_saved_at_most_once_a_minute(client, doctor):
     web_login(client, "doc", TEST_PASSWORD)
     saved = Session.objects.get().expire_date
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("consultations:queue")).status_code == 200
+        assert client.get(reverse("opd:queue")).status_code == 200
     assert not [q for q in queries if "django_session" in q["sql"] and q["sql"].startswith("UPDATE")]
     assert Session.objects.get().expire_date == saved
 
@@ -111,7 +111,7 @@ def test_a_session_in_use_is_saved_at_most_once_a_minute(client, doctor):
     session[SessionIdleRefreshMiddleware.KEY] -= SessionIdleRefreshMiddleware.REFRESH_SECONDS
     session.save()
     Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
-    assert client.get(reverse("consultations:queue")).status_code == 200
+    assert client.get(reverse("opd:queue")).status_code == 200
     assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
 
 

@@ -155,9 +155,9 @@ class TestStaffPages:
     ("fixture", "links"),
     [
         ("super_admin", ["hospitals:list", "hospitals:create"]),
-        ("hospital_admin", ["consultations:dashboard", "accounts:staff", "accounts:staff_create"]),
+        ("hospital_admin", ["opd:dashboard", "accounts:staff", "accounts:staff_create"]),
         ("receptionist", ["visits:front_desk", "patients:create"]),
-        ("doctor", ["consultations:queue"]),
+        ("doctor", ["opd:queue"]),
         ("medical_staff", ["pharmacy:list"]),
     ],
 )

@@ -4,11 +4,11 @@ from django.test import override_settings
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
+from apps.consultations.models import ConsultationSession
 from apps.discovery.demo import DEMO_ACCOUNTS, DEMO_HOSPITAL_NAME, DEMO_PASSWORD
 from apps.hospitals.models import Hospital
 from apps.patients.models import Patient
 from apps.pharmacy.models import DispenseRecord
-from apps.visits.models import ConsultationSession
 from common.constants import Role, SessionStatus
 
 HOME_OF_ROLE = {

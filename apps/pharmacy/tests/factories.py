@@ -1,8 +1,8 @@
 import factory
 
+from apps.consultations.tests.factories import ConsultationSessionFactory
 from apps.pharmacy.models import DispenseRecord
 from apps.prescriptions.tests.factories import PrescriptionFactory
-from apps.visits.tests.factories import ConsultationSessionFactory
 
 
 class DispenseRecordFactory(factory.django.DjangoModelFactory):

@@ -2,12 +2,12 @@ import pytest
 
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
+from apps.consultations.tests.factories import ConsultationSessionFactory
 from apps.hospitals.tests.factories import HospitalFactory
 from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.selectors import dispense_record_get, dispense_record_list, record_items
 from apps.pharmacy.services import get_or_create_dispense_record, mark_as_dispensed, mark_as_printed
 from apps.prescriptions.tests.factories import PrescriptionItemFactory
-from apps.visits.tests.factories import ConsultationSessionFactory
 from common.constants import ItemStatus, Role, SessionStatus
 from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
 from common.testing import REFUSED, run_concurrently

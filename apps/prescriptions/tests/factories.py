@@ -1,7 +1,8 @@
 import factory
 
+from apps.consultations.tests.factories import ConsultationSessionFactory
 from apps.prescriptions.models import Prescription, PrescriptionItem
-from apps.visits.tests.factories import ConsultationSessionFactory, VisitFactory
+from apps.visits.tests.factories import VisitFactory
 
 
 class PrescriptionFactory(factory.django.DjangoModelFactory):

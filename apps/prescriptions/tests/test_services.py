@@ -2,11 +2,12 @@ import pytest
 
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
+from apps.consultations.tests.factories import ConsultationSessionFactory
 from apps.hospitals.tests.factories import HospitalFactory
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from apps.prescriptions.selectors import get_active_items, items_active_at_end_of, prescription_get
 from apps.prescriptions.services import add_prescription_item, ensure_prescription, stop_prescription_item
-from apps.visits.tests.factories import ConsultationSessionFactory, VisitFactory
+from apps.visits.tests.factories import VisitFactory
 from common.constants import ItemStatus, Role, SessionStatus
 from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
 from common.testing import REFUSED, run_concurrently
@@ -16,7 +17,9 @@ MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
 
 @pytest.fixture
 def session(hospital, doctor):
-    return ConsultationSessionFactory(visit=VisitFactory(hospital=hospital, doctor=doctor), session_number=1)
+    return ConsultationSessionFactory(
+        visit=VisitFactory(hospital=hospital, doctor=doctor), session_number=1, started=True
+    )
 
 
 def add(session, name="Paracetamol", by=None, **extra):
@@ -133,7 +136,7 @@ class TestStopItem:
             stop_prescription_item(by=session.doctor, session=session, **kwargs)
 
     def test_an_item_of_another_visit_is_not_found(self, session, hospital, doctor):
-        other_session = ConsultationSessionFactory(visit=VisitFactory(hospital=hospital, doctor=doctor))
+        other_session = ConsultationSessionFactory(visit=VisitFactory(hospital=hospital, doctor=doctor), started=True)
         foreign_item = add(other_session)
         with pytest.raises(NotFound):
             stop_prescription_item(by=doctor, session=session, item=foreign_item)
@@ -151,7 +154,7 @@ def test_items_carry_over_and_each_sessions_end_is_remembered(session):
     paracetamol, cetirizine = add(session, "Paracetamol"), add(session, "Cetirizine")
     session.status, session.completed_at = SessionStatus.COMPLETED, session.created_at
     session.save()
-    second = ConsultationSessionFactory(visit=session.visit, session_number=2)
+    second = ConsultationSessionFactory(visit=session.visit, session_number=2, started=True)
     stop_prescription_item(by=second.doctor, session=second, item=cetirizine)
     iron = add(second, "Iron")
     assert list(get_active_items(prescription=paracetamol.prescription)) == [paracetamol, iron]

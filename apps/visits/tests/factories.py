@@ -1,11 +1,10 @@
 import factory
-from django.utils import timezone
 
 from apps.accounts.tests.factories import UserFactory
 from apps.hospitals.tests.factories import HospitalFactory
 from apps.patients.tests.factories import PatientFactory
-from apps.visits.models import ConsultationSession, PatientVitals, Visit
-from common.constants import Role, SessionStatus
+from apps.visits.models import PatientVitals, Visit
+from common.constants import Role
 
 
 class VisitFactory(factory.django.DjangoModelFactory):
@@ -34,20 +33,3 @@ class PatientVitalsFactory(factory.django.DjangoModelFactory):
     bp_diastolic = 80
     pulse_rate = 72
     temperature_c = 37
-
-
-class ConsultationSessionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ConsultationSession
-
-    visit = factory.SubFactory(VisitFactory)
-    hospital = factory.SelfAttribute("visit.hospital")
-    doctor = factory.SelfAttribute("visit.doctor")
-    created_by = factory.SelfAttribute("visit.created_by")
-    session_number = factory.Sequence(lambda n: n + 1)
-    token_number = factory.Sequence(lambda n: n + 1)
-    token_date = factory.LazyAttribute(lambda o: o.hospital.local_date())
-    status = SessionStatus.OPEN
-
-    class Params:
-        completed = factory.Trait(status=SessionStatus.COMPLETED, completed_at=factory.LazyFunction(timezone.now))

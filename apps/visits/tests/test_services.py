@@ -5,12 +5,13 @@ import pytest
 
 from apps.accounts.tests.factories import UserFactory
 from apps.audit.models import AuditEvent
+from apps.consultations.models import ConsultationSession
+from apps.consultations.selectors import session_get
 from apps.hospitals.tests.factories import HospitalFactory
 from apps.patients.tests.factories import PatientFactory
-from apps.visits.models import ConsultationSession, PatientVitals, Visit
-from apps.visits.selectors import session_get, todays_visits, visit_get, visit_stage, visits_for_patient
+from apps.visits.models import PatientVitals, Visit
+from apps.visits.selectors import todays_visits, visit_get, visit_stage, visits_for_patient
 from apps.visits.services import (
-    DuplicateActiveVisit,
     build_vitals,
     close_visit,
     create_visit_with_vitals,
@@ -18,7 +19,7 @@ from apps.visits.services import (
     start_follow_up,
 )
 from common.constants import Role, SessionStatus
-from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from common.exceptions import Conflict, DuplicateActiveVisit, Invalid, NotFound, PermissionDenied
 from common.testing import REFUSED, run_concurrently
 
 

@@ -1,10 +1,11 @@
 import pytest
 from django.urls import reverse
 
+from apps.consultations.tests.factories import ConsultationSessionFactory
 from apps.patients.tests.factories import PatientFactory
 from apps.visits.models import Visit
 from apps.visits.services import create_visit_with_vitals
-from apps.visits.tests.factories import ConsultationSessionFactory, PatientVitalsFactory, VisitFactory
+from apps.visits.tests.factories import PatientVitalsFactory, VisitFactory
 from common import submissions
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,9 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from apps.consultations import selectors, services
+from apps.consultations.selectors import get_doctor_queue, session_get
+from apps.consultations.services import record_session_view
+from apps.opd import selectors, services
 from apps.prescriptions.forms import ItemForm
 from apps.prescriptions.selectors import item_get, prescription_for_visit
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
@@ -18,26 +20,33 @@ from common.mixins import (
     add_domain_error,
     vary_on_htmx,
 )
-from common.permissions import can_see_queue, can_view_hospital_dashboard
+from common.permissions import (
+    can_change_prescription,
+    can_complete_session,
+    can_see_queue,
+    can_start_session,
+    can_view_hospital_dashboard,
+    can_view_session,
+)
 
 
 class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
     """The doctor's start page: own open sessions, oldest first. The page polls this view (htmx) for the list."""
 
     role_check = can_see_queue
-    template_name = "consultations/queue.html"
-    partial_template_name = "consultations/_queue.html"
+    template_name = "opd/queue.html"
+    partial_template_name = "opd/_queue.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sessions=selectors.get_doctor_queue(doctor=self.request.user), **kwargs)
+        return super().get_context_data(sessions=get_doctor_queue(doctor=self.request.user), **kwargs)
 
 
 class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
-    role_check = can_see_queue
+    role_check = can_view_session
 
     @cached_property
     def session(self):
-        return selectors.consultation_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
+        return session_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
     def consultation_page(self, *, item_form=None, status=200):
         """The consultation page, or for htmx only its prescription section (with the messages).
@@ -53,9 +62,9 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
             "item_form": item_form or ItemForm(),
         }
         if self.request.htmx:
-            template, status = "consultations/_prescription.html", 200
+            template, status = "opd/_prescription.html", 200
         else:
-            template = "consultations/session.html"
+            template = "opd/session.html"
             context |= {
                 "visit": session.visit,
                 "patient": session.visit.patient,
@@ -71,7 +80,7 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
         messages.success(self.request, message)
         if self.request.htmx:
             return self.consultation_page()
-        return redirect("consultations:session", self.session.pk)
+        return redirect("opd:session", self.session.pk)
 
     def domain_error_response(self, request, error):
         # The message is already queued; htmx gets the section with it instead of a redirect to swap in.
@@ -81,12 +90,25 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
 
 
 class SessionView(SessionMixin, View):
+    """The consultation page. Reading it changes nothing but the audit's note of who read it;
+    the doctor starts the consultation with the page's button (StartView)."""
+
     def get(self, request, pk):
-        services.open_session(by=request.user, session=self.session)
+        record_session_view(by=request.user, session=self.session)
         return self.consultation_page()
 
 
+class StartView(SessionMixin, View):
+    role_check = can_start_session
+
+    def post(self, request, pk):
+        services.start_consultation(by=request.user, session=self.session)
+        return redirect("opd:session", pk)
+
+
 class AddItemView(SessionMixin, View):
+    role_check = can_change_prescription
+
     def post(self, request, pk):
         form = ItemForm(request.POST)
         if form.is_valid():
@@ -100,6 +122,8 @@ class AddItemView(SessionMixin, View):
 
 
 class StopItemView(SessionMixin, View):
+    role_check = can_change_prescription
+
     def post(self, request, pk, item_id):
         item = item_get(hospital=request.user.hospital, item_id=item_id)
         item = stop_prescription_item(by=request.user, session=self.session, item=item)
@@ -107,17 +131,19 @@ class StopItemView(SessionMixin, View):
 
 
 class CompleteView(SessionMixin, View):
+    role_check = can_complete_session
+
     def post(self, request, pk):
-        session = services.complete_session(by=request.user, session=self.session)
+        session = services.complete_consultation(by=request.user, session=self.session)
         messages.success(request, f"Consultation with {session.visit.patient.full_name} completed.")
-        return redirect("consultations:queue")
+        return redirect("opd:queue")
 
 
 class DashboardView(RoleRequiredMixin, TemplateView):
     """The hospital admin's view of today: counts by stage, and per doctor (see selectors.day_counts)."""
 
     role_check = can_view_hospital_dashboard
-    template_name = "consultations/dashboard.html"
+    template_name = "opd/dashboard.html"
 
     def get_context_data(self, **kwargs):
         hospital = self.request.user.hospital

@@ -1,0 +1,57 @@
+"""Reads across apps for the doctor's pages and the hospital admin's Today."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+
+from apps.accounts.models import User
+from apps.consultations.models import ConsultationSession
+from apps.pharmacy.models import DispenseRecord
+from common.constants import Role, SessionStatus
+
+# The hospital admin's dashboard. It lives here because it counts across apps: the day's sessions
+# (consultations) and what the pharmacy handed over (pharmacy).
+
+# Where each of today's sessions is now, as lookups on the session.
+_STAGES = {
+    "visits": {},
+    "waiting": {"status": SessionStatus.OPEN, "started_at__isnull": True},
+    "in_consultation": {"status": SessionStatus.OPEN, "started_at__isnull": False},
+    "completed": {"status": SessionStatus.COMPLETED},
+}
+
+
+def _stage_counts(*, today, via: str = "") -> dict[str, Count]:
+    """One Count per stage of today's sessions; `via` is the relation from the queried model to its sessions."""
+    prefix = f"{via}__" if via else ""
+    return {
+        stage: Count(via or "pk", filter=Q(**{prefix + k: v for k, v in ({"token_date": today} | lookups).items()}))
+        for stage, lookups in _STAGES.items()
+    }
+
+
+def day_counts(*, hospital) -> dict[str, int]:
+    """Today's OPD in numbers (the hospital's local day), in two queries.
+
+    visits = sessions given a token today (new visits and follow-ups); waiting / in_consultation /
+    completed = where those sessions are now; dispensed = prescriptions handed over today.
+    """
+    today = hospital.local_date()
+    counts = ConsultationSession.objects.filter(hospital=hospital, token_date=today).aggregate(
+        **_stage_counts(today=today)
+    )
+    start = datetime.combine(today, time.min, tzinfo=hospital.zone)
+    counts["dispensed"] = DispenseRecord.objects.filter(
+        hospital=hospital, is_dispensed=True, dispensed_at__gte=start, dispensed_at__lt=start + timedelta(days=1)
+    ).count()
+    return counts
+
+
+def day_counts_by_doctor(*, hospital) -> QuerySet[User]:
+    """Each doctor with today's sessions by stage: active doctors, and any who saw patients today. One query."""
+    return (
+        User.objects.filter(hospital=hospital, role=Role.DOCTOR)
+        .annotate(**_stage_counts(today=hospital.local_date(), via="consultation_sessions"))
+        .filter(Q(is_active=True) | Q(visits__gt=0))
+        .order_by("first_name", "last_name", "username")
+    )
