@@ -2,7 +2,14 @@ from django.contrib import admin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows are written only through services (rules and audit); the admin only looks."""
+    """Rows are written only through services (rules and audit); the admin only looks.
+
+    The admin site mixes this into every ModelAdmin it registers (apps.accounts.admin_site).
+    """
+
+    def get_actions(self, request):
+        # Actions write (delete_selected, django-axes' clean-up): none.
+        return {}
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -10,3 +10,8 @@ class CommonConfig(AppConfig):
 
         # Before any URLconf is loaded: every `<id:…>` in our URLs needs it.
         register_converter(IdConverter, "id")
+
+        from common.client_address import trusted_proxies
+
+        # A mistyped TRUSTED_PROXIES stops the process at start, not at the first log-in.
+        trusted_proxies()

@@ -1,4 +1,5 @@
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -17,7 +18,6 @@ urlpatterns = [
     path("prescriptions/", include("apps.prescriptions.urls")),
     path("pharmacy/", include("apps.pharmacy.urls")),
     path("audit/", include("apps.audit.urls")),
-    path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script, no CDN.
@@ -28,6 +28,9 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+# The read-only admin (apps/accounts/admin_site.py) exists only where the operator turns it on.
+if settings.DJANGO_ADMIN_ENABLED:
+    urlpatterns.append(path("admin/", admin.site.urls))
 
 handler400 = "common.error_views.bad_request"
 handler404 = "common.error_views.page_not_found"

@@ -106,6 +106,7 @@ NOT_ACTIONS = {
     "can_create_staff",
     "limit_message",
     "hash_api_token",
+    "end_sessions_of_hospital",
     "normalise_phone",
     "parse_blood_pressure",
     "build_vitals",

@@ -57,7 +57,7 @@ def test_a_hospitals_users_cannot_be_deleted_through_it():
 
 
 @pytest.fixture
-def superuser_client(client, django_user_model):
+def superuser_client(admin_enabled, client, django_user_model):
     root = django_user_model.objects.create_superuser("operator", "operator@example.org", "a-long-operator-pass")
     client.force_login(root)
     return client

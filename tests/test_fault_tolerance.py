@@ -8,17 +8,11 @@ restart or fail-over does to the app; the test cuts them with `pg_terminate_back
 (only this test database's, never the server itself, which other work shares).
 """
 
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -33,9 +27,8 @@ from apps.patients.models import Patient
 from apps.prescriptions.models import PrescriptionItem
 from apps.visits.models import Visit
 from common.constants import Role
-from common.testing import NO_ANSWER, http_json
+from common.testing import NO_ANSWER, database_url, gunicorn, http_json
 
-ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 6
 RECOVERY_SECONDS = 5  # every request that starts later than this after the cut must succeed
 CONSECUTIVE_SUCCESSES = 20
@@ -94,44 +87,14 @@ def test_a_persistent_connection_cut_between_requests_is_replaced_before_the_nex
     assert second_pid != first_pid
 
 
-def _database_url(database: dict) -> str:
-    user = quote(database["USER"], safe="")
-    password = f":{quote(database['PASSWORD'], safe='')}" if database.get("PASSWORD") else ""
-    host, port = quote(database.get("HOST") or "", safe=""), database.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
-
-
 @pytest.fixture
 def app_server(transactional_db, tmp_path):
     """gunicorn serving this test's database (its data is committed: a transactional test)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "DJANGO_CONN_MAX_AGE": "60",
-    }
     log_path = tmp_path / "gunicorn.log"
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "5"]
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 (our own gunicorn, fixed arguments)
-        try:
-            deadline = time.monotonic() + 30
-            while http_json(url, "GET", "/readyz", timeout=2).status != 200:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not become ready:\n{log_path.read_text()}")
-                time.sleep(0.2)
-            yield SimpleNamespace(url=url, log_path=log_path)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    args = ("--workers", "2", "--worker-class", "gthread", "--threads", "4", "--graceful-timeout", "5")
+    env = {"DJANGO_CONN_MAX_AGE": "60"}
+    with gunicorn(database_url=database_url(connection.settings_dict), log_path=log_path, env=env, args=args) as url:
+        yield SimpleNamespace(url=url, log_path=log_path)
 
 
 def _still_running(cursor, pids: list[int]) -> bool:

@@ -12,6 +12,7 @@ from apps.accounts.models import ApiToken
 from apps.accounts.serializers import TokenInput, TokenOutput, UserCreateInput, UserOutput, UserUpdateInput
 from common.api import ERROR_RESPONSES, ApiView, api_doc
 from common.api_permissions import role_permission
+from common.client_address import client_ip
 from common.exceptions import Invalid
 from common.permissions import can_list_accounts
 
@@ -22,6 +23,10 @@ class FailedTokenRequestThrottle(SimpleRateThrottle):
     """Counts only failed token requests per client address; a busy clinic behind one address still logs in."""
 
     scope = "token_failures"
+
+    def get_ident(self, request) -> str:
+        # Not DRF's own, which believes any X-Forwarded-For: the address the lockout and the audit use.
+        return client_ip(request) or "unknown"
 
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

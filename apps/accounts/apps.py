@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -16,3 +17,10 @@ class AccountsConfig(AppConfig):
                 record_lockout(username=username or "")
 
         user_locked_out.connect(audit_lockout, dispatch_uid="accounts.audit_lockout", weak=False)
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the read-only site of apps.accounts.admin_site as `admin.site`."""
+
+    default = False  # "apps.accounts" in INSTALLED_APPS still means AccountsConfig
+    default_site = "apps.accounts.admin_site.ClinicAdminSite"

@@ -5,9 +5,9 @@ from django.contrib.auth.backends import ModelBackend
 class HospitalAwareBackend(ModelBackend):
     """Refuses inactive users and every user of an inactive hospital.
 
-    `get_user` runs on every request of a logged-in session, so deactivating a
-    user or a hospital ends their existing sessions at once. Changing a password
-    ends them through Django's session auth hash.
+    `get_user` runs on every request of a logged-in session, so a user or hospital
+    that is inactive is refused at once. Deactivation and a password change also end
+    the sessions for good, through the session auth hash (`User.session_generation`).
     """
 
     def user_can_authenticate(self, user) -> bool:

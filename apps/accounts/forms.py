@@ -1,12 +1,13 @@
 from django import forms
 
+from apps.accounts.usernames import ALPHABET_MESSAGE, MAX_LENGTH
 from common.constants import HOSPITAL_STAFF_ROLES, Role
 from common.forms import BootstrapFormMixin
 
 
 class StaffCreateForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(choices=[(role.value, role.label) for role in HOSPITAL_STAFF_ROLES])
-    username = forms.CharField(max_length=150)
+    username = forms.CharField(max_length=MAX_LENGTH, help_text=ALPHABET_MESSAGE)
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)
@@ -22,7 +23,7 @@ class HospitalAdminCreateForm(StaffCreateForm):
 
 
 class StaffEditForm(BootstrapFormMixin, forms.Form):
-    username = forms.CharField(max_length=150)
+    username = forms.CharField(max_length=MAX_LENGTH, help_text=ALPHABET_MESSAGE)
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)

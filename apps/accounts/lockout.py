@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
+from apps.accounts.usernames import MAX_LENGTH, username_key
 from common.error_views import API_PREFIX
 
 
@@ -17,9 +18,9 @@ def lockout_message() -> str:
 
 
 def username_of_attempt(request, credentials) -> str:
-    """Usernames are case-insensitive, so "Desk" and "desk" are one account's attempts."""
+    """The key log-in looks the account up by, so every spelling of one account shares one counter."""
     username = (credentials or {}).get("username") or request.POST.get("username") or ""
-    return str(username).strip().lower()[:150]
+    return username_key(str(username))[:MAX_LENGTH]
 
 
 def lockout_response(request, original_response=None, credentials=None):

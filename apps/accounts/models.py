@@ -1,7 +1,8 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 
+from apps.accounts.usernames import ALPHABET_MESSAGE, MAX_LENGTH, SafeUsernameValidator, username_key
 from common.constants import Role
 from common.exceptions import DeletionRefused
 from common.models import NeverDeletedQuerySet
@@ -19,11 +20,23 @@ class ClinicUserManager(UserManager):
         return super().create_superuser(username, email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        # Usernames are unique case-insensitively, so log-in is case-insensitive too.
-        return self.get(username__iexact=username)
+        # Log-in (ModelBackend) and createsuperuser find the account by its normalised key, by equality.
+        return self.get(username_key=username_key(username))
 
 
 class User(AbstractUser):
+    username = models.CharField(
+        "username",
+        max_length=MAX_LENGTH,
+        unique=True,
+        validators=[SafeUsernameValidator()],
+        help_text=ALPHABET_MESSAGE,
+        error_messages={"unique": "A user with that username already exists."},
+    )
+    # username_key(username), kept by save(): what log-in, lockout and uniqueness compare.
+    username_key = models.CharField(max_length=MAX_LENGTH, unique=True, editable=False)
+    # Mixed into the session auth hash: raising it ends every session of the user at once, for good.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
     role = models.CharField(max_length=20, choices=Role.choices)
     hospital = models.ForeignKey(
         "hospitals.Hospital", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
@@ -38,7 +51,6 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
             # A super admin belongs to no hospital; every other role to exactly one.
             models.CheckConstraint(
@@ -57,8 +69,22 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        self.username_key = username_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        super().save(*args, **kwargs)
+
     def delete(self, *args, **kwargs):
         raise DeletionRefused(self.deletion_refusal)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password only; the generation lets deactivation end sessions too,
+        # so that re-activating an account never brings an old session back.
+        key_salt = "apps.accounts.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def display_name(self) -> str:

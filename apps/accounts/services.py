@@ -4,12 +4,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.accounts.models import ApiToken, User
+from apps.accounts.usernames import MAX_LENGTH, SafeUsernameValidator, username_key
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from common.constants import STAFF_LIMIT_FIELDS, Role
@@ -51,16 +52,17 @@ def _ensure_below_limit(hospital: Hospital, role: str) -> Hospital:
 
 
 def _clean_username(username: str, *, exclude_pk=None) -> str:
+    """A new or changed username: the safe alphabet, and no other account with the same key."""
     username = (username or "").strip()
     if not username:
         raise Invalid.on_field("username", "Enter a username.")
+    if len(username) > MAX_LENGTH:
+        raise Invalid.on_field("username", f"Use at most {MAX_LENGTH} characters.")
     try:
-        UnicodeUsernameValidator()(username)
+        SafeUsernameValidator()(username)
     except ValidationError as error:
         raise Invalid.on_field("username", error.messages[0]) from None
-    if len(username) > 150:
-        raise Invalid.on_field("username", "Use at most 150 characters.")
-    if User.objects.filter(username__iexact=username).exclude(pk=exclude_pk).exists():
+    if User.objects.filter(username_key=username_key(username)).exclude(pk=exclude_pk).exists():
         raise Invalid.on_field("username", DUPLICATE_USERNAME)
     return username
 
@@ -144,8 +146,8 @@ def create_staff_user(
 def set_staff_status(*, by: User, user: User, is_active: bool) -> User:
     """Activate or deactivate a staff account.
 
-    Deactivation ends the user's sessions at once (the auth backend refuses
-    inactive users on every request). Re-activation counts against the limit.
+    Deactivation ends every session and API token of the user for good: re-activation
+    does not bring them back (`_end_sessions_and_tokens`). Re-activation counts against the limit.
     Refuses: a user out of the actor's reach, oneself included (NotFound / PermissionDenied:
     nobody manages their own role); re-activation beyond the limit (LimitReached).
     Audit: user.activate / user.deactivate.
@@ -158,9 +160,10 @@ def set_staff_status(*, by: User, user: User, is_active: bool) -> User:
         if user.is_active == is_active:
             return user
         user.is_active = is_active
-        user.save(update_fields=["is_active"])
+        fields = ["is_active"]
         if not is_active:
-            _end_api_tokens(user)
+            fields += _end_sessions_and_tokens(user)
+        user.save(update_fields=fields)
         record_event(
             actor=by,
             action="user.activate" if is_active else "user.deactivate",
@@ -184,7 +187,7 @@ def update_staff_details(
 ) -> User:
     """Change a staff member's username, name, e-mail or password.
 
-    A new password ends every session of that user (Django's session hash).
+    A new password ends every session and API token of that user.
     Refuses: a user out of the actor's reach (NotFound / PermissionDenied); a taken
     username or a weak password (Invalid). Audit: user.update, or
     user.password_change when only the password changed; the password itself is
@@ -208,12 +211,11 @@ def update_staff_details(
         if password:
             _validate_password(password, user)
             user.set_password(password)
-            fields.append("password")
-            _end_api_tokens(user)
+            fields += ["password", *_end_sessions_and_tokens(user)]
         if not fields:
             return user
         _save_user(user, update_fields=fields)
-        only_password = fields == ["password"]
+        only_password = not changes
         record_event(
             actor=by,
             action="user.password_change" if only_password else "user.update",
@@ -232,13 +234,17 @@ def record_login(*, user: User) -> None:
 
 
 def _record_attempt(*, action: str, username: str, summary: str) -> None:
-    """An event with no actor (nobody is logged in), in the hospital of the account tried, if any."""
+    """An event with no actor (nobody is logged in), in the hospital of the account tried, if any.
+
+    A NUL the client sent is kept visible as U+FFFD: PostgreSQL cannot store NUL in text.
+    """
+    tried = (username or "").replace("\x00", "\N{REPLACEMENT CHARACTER}")
     with transaction.atomic():
-        known = User.objects.filter(username__iexact=(username or "").strip()).select_related("hospital").first()
+        known = User.objects.filter(username_key=username_key(tried)).select_related("hospital").first()
         record_event(
             actor=None,
             action=action,
-            username=username,
+            username=tried,
             hospital=known.hospital if known and known.hospital_id else None,
             summary=summary,
         )
@@ -277,9 +283,23 @@ def hash_api_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _end_api_tokens(user: User) -> None:
-    """Deactivation and a new password end every API token of the user at once, like their sessions."""
+def _end_sessions_and_tokens(user: User) -> list[str]:
+    """Deactivation and a new password end every session and API token of the user, for good.
+
+    Tokens are deleted. Sessions cannot be found by user (their data is encoded), so the user's
+    session generation, part of the session auth hash, moves on: every existing session fails its
+    hash check on its next request and is flushed, whatever happens to the account later.
+    Returns the field the caller must save.
+    """
     ApiToken.objects.filter(user=user).delete()
+    user.session_generation += 1
+    return ["session_generation"]
+
+
+def end_sessions_of_hospital(hospital: Hospital) -> None:
+    """A step of deactivating a hospital (its service audits it): every session and token of its users ends."""
+    User.objects.filter(hospital=hospital).update(session_generation=F("session_generation") + 1)
+    ApiToken.objects.filter(user__hospital=hospital).delete()
 
 
 def issue_api_token(*, user: User) -> tuple[ApiToken, str]:

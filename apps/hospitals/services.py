@@ -1,5 +1,6 @@
 from django.db import IntegrityError, transaction
 
+from apps.accounts.services import end_sessions_of_hospital
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from common.constants import DEFAULT_TIME_ZONE
@@ -112,8 +113,9 @@ def update_hospital(*, by, hospital: Hospital, is_active: bool | None = None, **
 def set_hospital_status(*, by, hospital: Hospital, is_active: bool) -> Hospital:
     """Activate or deactivate a hospital. Super admin only.
 
-    A deactivated hospital's users cannot log in, and their open sessions end on
-    their next request (apps.accounts.backends). Audit: hospital.activate / hospital.deactivate.
+    A deactivated hospital's users cannot log in, and every session and API token
+    they had ends for good: re-activating the hospital brings none of them back.
+    Audit: hospital.activate / hospital.deactivate.
     """
     require(can_manage_hospitals(by))
     with transaction.atomic():
@@ -122,6 +124,8 @@ def set_hospital_status(*, by, hospital: Hospital, is_active: bool) -> Hospital:
             return hospital
         hospital.is_active = is_active
         hospital.save(update_fields=["is_active", "updated_at"])
+        if not is_active:
+            end_sessions_of_hospital(hospital)
         record_event(
             actor=by,
             action="hospital.activate" if is_active else "hospital.deactivate",

@@ -19,7 +19,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, read only (apps/accounts/admin_site.py); served only with DJANGO_ADMIN_ENABLED.
+    "apps.accounts.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -168,8 +169,11 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of_attempt"
 AXES_VERBOSE = False
-# Behind a proxy, set AXES_IPWARE_PROXY_COUNT so the client's address (not the proxy's) is used.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0) or None
+# One decision of the client's address for the lockout, the API's throttles and the audit log.
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_ip"
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For is believed; empty trusts nobody, so
+# that a client cannot name its own address. Behind nginx or a load balancer, list its address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Content-Security-Policy (SPEC §7): nothing inline, nothing from elsewhere. `data:` images are
 # Bootstrap's own icons (navbar toggler, select arrows) embedded in its stylesheet.
@@ -197,6 +201,9 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
 
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
+# /admin/: a read-only view of the tables for the super admin. Off by default; SPEC's own pages
+# cover the super admin's work, and what is not served cannot be attacked.
+DJANGO_ADMIN_ENABLED = env.bool("DJANGO_ADMIN_ENABLED", default=False)
 
 # REST API v1 (SPEC §4): bearer tokens first (so a missing login is a 401), then the browser's session with CSRF.
 REST_FRAMEWORK = {

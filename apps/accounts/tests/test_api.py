@@ -106,8 +106,10 @@ def test_deactivating_a_hospital_ends_its_users_tokens_at_once(receptionist, sup
     client = bearer(obtain("desk").json()["token"])
     set_hospital_status(by=super_admin, hospital=hospital, is_active=False)
     assert client.get("/api/v1/me/").status_code == 401
+    # Deactivation ended the token: re-activating the hospital does not bring it back.
     set_hospital_status(by=super_admin, hospital=hospital, is_active=True)
-    assert client.get("/api/v1/me/").status_code == 200  # the token itself was not the problem
+    assert client.get("/api/v1/me/").status_code == 401
+    assert not ApiToken.objects.filter(user=receptionist).exists()
 
 
 def test_a_password_change_ends_every_token_of_the_user(receptionist, hospital_admin):
