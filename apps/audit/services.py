@@ -4,6 +4,7 @@ from django.db import models, transaction
 
 from apps.audit.context import get_client_ip
 from apps.audit.models import AuditEvent
+from apps.audit.policy import allowed_changes
 from common.permissions import can_read_audit, require
 
 
@@ -20,12 +21,15 @@ def record_event(
     """Append one audit event. Call it inside the service's transaction, after the change.
 
     `hospital` defaults to the target's hospital, then the actor's (pass it for a
-    Hospital target). `username`
-    records who tried when there is no actor (a failed login). `changes` must
-    never hold a password.
+    Hospital target). `username` records who tried when there is no actor (a failed
+    login). `changes` is stored as the action's entry in `apps.audit.policy` allows:
+    keys it does not keep are reduced to their names; an action without an entry is
+    refused (UnknownAuditAction). `summary` must name things by id, MRN or username,
+    never by a clinical value (the log's readers may see none).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change it records.")
+    changes = allowed_changes(action, changes or {})
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     if hospital is None:
         hospital_id = getattr(target, "hospital_id", None) or getattr(actor_obj, "hospital_id", None)
@@ -40,7 +44,7 @@ def record_event(
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         summary=summary[:300],
-        changes=changes or {},
+        changes=changes,
         ip_address=get_client_ip(),
     )
 
