@@ -49,8 +49,9 @@ def record_event(
     )
 
 
-def record_audit_export(*, by, filters: dict) -> None:
-    """Note who took a copy of the audit log, and which part of it.
+def record_audit_export(*, by, filters: dict, rows: int, complete: bool) -> None:
+    """Note who took a copy of the audit log: which part of it (the filters) and how much of it left (the
+    rows sent; `complete` is false when the download was cut off). Called once the export has been sent.
 
     Refuses: a role without access to the log (PermissionDenied). Audit: audit.export.
     """
@@ -59,8 +60,9 @@ def record_audit_export(*, by, filters: dict) -> None:
         record_event(
             actor=by,
             action="audit.export",
-            summary="Exported the audit log as CSV",
-            changes={name: str(value) for name, value in filters.items() if value},
+            summary=f"Exported {rows} audit events as CSV" + ("" if complete else " (cut off)"),
+            changes={name: str(value) for name, value in filters.items() if value}
+            | {"rows": rows, "complete": complete},
         )
 
 
