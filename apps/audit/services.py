@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
+from apps.audit.chain import link
 from apps.audit.context import get_client_ip
 from apps.audit.models import AuditEvent
 from apps.audit.policy import allowed_changes
@@ -18,7 +20,11 @@ def record_event(
     changes: dict | None = None,
     username: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Call it inside the service's transaction, after the change.
+    """Append one audit event. Call it inside the service's transaction, last, after the change.
+
+    Last, because appending locks the head of the hospital's hash chain until commit
+    (`apps.audit.chain.link`): a service that took another lock after it could wait on a
+    transaction that is itself waiting for that head.
 
     `hospital` defaults to the target's hospital, then the actor's (pass it for a
     Hospital target). `username` records who tried when there is no actor (a failed
@@ -35,7 +41,8 @@ def record_event(
         hospital_id = getattr(target, "hospital_id", None) or getattr(actor_obj, "hospital_id", None)
     else:
         hospital_id = hospital.pk
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        created_at=timezone.now(),
         actor=actor_obj,
         actor_username=actor_obj.username if actor_obj else (username or "")[:150],
         actor_role=actor_obj.role if actor_obj else "",
@@ -47,6 +54,8 @@ def record_event(
         changes=changes,
         ip_address=get_client_ip(),
     )
+    link(event)
+    return event
 
 
 def record_audit_export(*, by, filters: dict, rows: int, complete: bool) -> None:
