@@ -4,7 +4,7 @@ of them with triggers no session setting switches off.
 django-pgtrigger's Protect trigger (0001) honours `SET pgtrigger.ignore`, which any role may set, and
 did not cover TRUNCATE. Its replacement here is a plain trigger: only the table's owner can disable it
 (ALTER TABLE), and only a superuser can skip it (session_replication_role). The app connects as a role
-that is neither (DATABASE_APP_ROLE, apps/audit/roles.py); what a superuser does anyway, the chain shows.
+that is neither (DATABASE_APP_ROLE, common/db_roles.py); what a superuser does anyway, the chain shows.
 
 Existing events are linked in the order they were written (by id). Backwards, the triggers go, the
 chain's columns and heads are dropped and 0001's trigger comes back.
