@@ -16,7 +16,7 @@ chain's) shows that; every event up to a head so kept is then fixed.
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC
 
 from django.db import connection, transaction
@@ -133,38 +133,31 @@ def verify_chains() -> list[ChainReport]:
 
 
 def _verify(hospital_id: int | None, head: AuditChainHead | None) -> ChainReport:
-    events = (
-        AuditEvent.objects.filter(hospital_id=hospital_id)
-        if hospital_id
-        else AuditEvent.objects.filter(hospital__isnull=True)
-    )
+    events = AuditEvent.objects.filter(hospital_id=hospital_id)  # None: IS NULL, the platform's chain
     count, expected, previous = 0, 1, None
     for event in events.order_by("seq", "id").iterator(chunk_size=2000):
         count += 1
-        problem = _broken_link(event, expected, previous)
-        if problem:
+        if problem := _broken_link(event, expected, previous):
             return ChainReport(
                 hospital_id, count, event.seq, event.hash, f"event {event.pk} (seq {event.seq}): {problem}"
             )
         expected, previous = event.seq + 1, event
     last_seq, last_hash = (previous.seq, previous.hash) if previous else (0, GENESIS)
-    report = ChainReport(hospital_id, count, last_seq, last_hash)
+    return ChainReport(hospital_id, count, last_seq, last_hash, _broken_end(head, last_seq, last_hash))
+
+
+def _broken_end(head: AuditChainHead | None, last_seq: int, last_hash: str) -> str:
+    """What is wrong between the last event walked and the chain's head row."""
     if head is None:
-        return report if count == 0 else replace(report, broken="the chain has no head row (deleted?)")
+        return "the chain has no head row (deleted?)" if last_seq else ""
     if head.seq > last_seq:
         missing = f"seq {last_seq + 1}" + (f"–{head.seq}" if head.seq > last_seq + 1 else "")
-        return replace(
-            report,
-            broken=f"its end is missing: the head says seq {head.seq}, the last event is seq {last_seq} "
-            f"({missing} deleted)",
-        )
+        return f"its end is missing: the head says seq {head.seq}, the last event is seq {last_seq} ({missing} deleted)"
     if head.seq < last_seq:
-        return replace(
-            report, broken=f"events after the head (seq {head.seq}) up to seq {last_seq}: written around record_event"
-        )
+        return f"events after the head (seq {head.seq}) up to seq {last_seq}: written around record_event"
     if head.hash != last_hash:
-        return replace(report, broken=f"the head's hash is not that of its last event (seq {last_seq})")
-    return report
+        return f"the head's hash is not that of its last event (seq {last_seq})"
+    return ""
 
 
 def _broken_link(event: AuditEvent, expected: int, previous: AuditEvent | None) -> str:
@@ -178,4 +171,15 @@ def _broken_link(event: AuditEvent, expected: int, previous: AuditEvent | None) 
         return f"it does not link to {before}: that one was changed after this was written, or this was moved"
     if content_hash(event) != event.hash:
         return "its content does not match its hash (changed after it was written)"
+    return ""
+
+
+def check_anchor(chain: int, seq: int, hash_: str) -> str:
+    """What is wrong with a head kept elsewhere (`chain:seq:hash`, as verify_audit printed it), or '' if the
+    chain still holds that event at that place: nothing up to it was cut off or rewritten since."""
+    found = AuditEvent.objects.filter(hospital_id=chain or None, seq=seq).values_list("hash", flat=True).first()
+    if found is None:
+        return f"chain {chain} has no event at seq {seq} any more (its end was cut off)"
+    if found != hash_:
+        return f"the event at seq {seq} of chain {chain} is not the one kept (the chain was rewritten up to it)"
     return ""

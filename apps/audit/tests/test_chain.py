@@ -34,11 +34,11 @@ def chain(hospital_id):
     return list(AuditEvent.objects.filter(hospital_id=hospital_id).order_by("seq"))
 
 
-def verify() -> tuple[str, str]:
+def verify(*arguments: str) -> tuple[str, str]:
     """verify_audit's output, and its error ('' when every chain holds)."""
     out = io.StringIO()
     try:
-        call_command("verify_audit", stdout=out)
+        call_command("verify_audit", *arguments, stdout=out)
     except CommandError as error:
         return out.getvalue(), str(error)
     return out.getvalue(), ""
@@ -90,9 +90,36 @@ def test_verify_audit_passes_a_clean_log_and_prints_each_chains_head_hash(mornin
     assert error == ""
     for hospital_id, name in ((morning.pk, "City Clinic"), (other_hospital.pk, "Other Hospital")):
         head = AuditChainHead.objects.get(chain=hospital_id)
-        assert f"hospital {hospital_id} ({name}): {head.seq} events intact; head seq {head.seq} {head.hash}" in out
-    assert f"events without a hospital: 2 events intact; head seq 2 {chain(None)[-1].hash}" in out
+        assert (
+            f"hospital {hospital_id} ({name}): {head.seq} events intact; head {hospital_id}:{head.seq}:{head.hash}\n"
+            in out
+        )
+    assert f"events without a hospital: 2 events intact; head 0:2:{chain(None)[-1].hash}\n" in out
     assert "All 3 chains of the audit log are intact." in out
+
+
+def test_a_head_kept_elsewhere_shows_the_end_of_a_chain_cut_off_or_rewritten(morning):
+    kept = next(line.split("head ")[1] for line in verify()[0].splitlines() if f"hospital {morning.pk} " in line)
+    record_login_failed(username="receptionist")  # the hospital's chain goes on
+    out, error = verify(f"--anchor={kept}")
+    assert (f"anchor {kept.rsplit(':', 1)[0]}: still in its chain", "") == (out.splitlines()[-2], error)
+
+    # A superuser cuts the chain back to before the kept head, then writes a new end with valid hashes
+    # and a head to match: every link holds, only the kept head shows it.
+    events = chain(morning.pk)
+    as_superuser("DELETE FROM audit_auditevent WHERE hospital_id = %s AND seq >= %s", [morning.pk, events[-3].seq])
+    forged = AuditEvent(created_at=events[-4].created_at, hospital_id=morning.pk, action="auth.login")
+    forged.seq, forged.prev_hash = events[-3].seq, events[-4].hash
+    forged.hash = content_hash(forged)
+    forged.save()
+    as_superuser(
+        "UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE chain = %s", [forged.seq, forged.hash, morning.pk]
+    )
+    assert verify()[1] == ""
+    out, error = verify(f"--anchor={kept}")
+    seq = kept.split(":")[1]
+    assert f"anchor {morning.pk}:{seq}: chain {morning.pk} has no event at seq {seq} any more" in out
+    assert error
 
 
 def test_an_empty_log_is_intact():
@@ -104,7 +131,7 @@ def test_an_edited_event_is_named(morning):
     as_superuser("UPDATE audit_auditevent SET summary = %s WHERE id = %s", ["nothing to see", victim.pk])
     out, error = verify()
     assert f"City Clinic): BROKEN at event {victim.pk} (seq 5): its content does not match its hash" in out
-    assert "1 of 3 chains are broken" in error
+    assert error == "The audit log has been tampered with: 1 problem(s), see above."
 
 
 def test_an_edit_with_its_hash_recomputed_is_named_at_the_next_link(morning):

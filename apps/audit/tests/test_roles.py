@@ -6,6 +6,7 @@ owner too. With one role for everything (the default) the triggers alone refuse;
 ALTER TABLE, which the owner may do, lifts them, and the hash chain shows what follows.
 """
 
+import io
 from contextlib import contextmanager
 
 import pytest
@@ -109,6 +110,27 @@ def test_the_triggers_refuse_the_owner_too(audited, tampering):
     assert audited.summary == "in"
 
 
+def privileges_of(role: str, table: str) -> list[str]:
+    privileges = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(p ORDER BY n) FROM unnest(%s::text[]) WITH ORDINALITY AS t(p, n) "
+            "WHERE has_table_privilege(%s, %s, p)",
+            [privileges, role, table],
+        )
+        return cursor.fetchone()[0] or []
+
+
+def test_a_restore_leaves_the_app_role_the_same_privileges(app_role, audited, tmp_path):
+    """pg_restore recreates the tables, which take the default privileges (every row); restore grants again."""
+    call_command("backup", output_dir=tmp_path, stdout=io.StringIO())
+    [backup] = tmp_path.iterdir()
+    with override_settings(DATABASE_APP_ROLE=app_role):
+        call_command("restore", str(backup), yes=True, stdout=io.StringIO())
+    assert privileges_of(app_role, "audit_auditevent") == ["SELECT", "INSERT"]
+    assert privileges_of(app_role, "patients_patient") == ["SELECT", "INSERT", "UPDATE", "DELETE"]
+
+
 @pytest.mark.django_db
 def test_migrate_grants_the_app_role_rows_of_every_table_and_of_tables_created_later():
     role = role_name()
@@ -117,16 +139,10 @@ def test_migrate_grants_the_app_role_rows_of_every_table_and_of_tables_created_l
         call_command("migrate", verbosity=0)
     execute("CREATE TABLE audit_later_table (id integer)")  # as the owner, after migrate
 
-    def may(table: str, privilege: str) -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [role, table, privilege])
-            return cursor.fetchone()[0]
-
-    privileges = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
-    assert [p for p in privileges if may("audit_auditevent", p)] == ["SELECT", "INSERT"]
-    assert [p for p in privileges if may("audit_auditchainhead", p)] == ["SELECT", "INSERT", "UPDATE"]
+    assert privileges_of(role, "audit_auditevent") == ["SELECT", "INSERT"]
+    assert privileges_of(role, "audit_auditchainhead") == ["SELECT", "INSERT", "UPDATE"]
     for table in ("patients_patient", "django_session", "audit_later_table"):
-        assert [p for p in privileges if may(table, p)] == ["SELECT", "INSERT", "UPDATE", "DELETE"], table
+        assert privileges_of(role, table) == ["SELECT", "INSERT", "UPDATE", "DELETE"], table
 
 
 @pytest.mark.django_db
