@@ -565,8 +565,8 @@ class Generator:
     def finish(self, cursor) -> None:
         """Counters, chain heads and sequences catch up with the ids written, and the planner learns the data."""
         cursor.executemany(
-            "INSERT INTO audit_auditchainhead (chain, seq, hash) VALUES (%s, %s, %s)",
-            [(hospital_id, seq, hash_) for hospital_id, (seq, hash_) in self.chains.items()],
+            "INSERT INTO audit_auditchainhead (chain, seq) VALUES (%s, %s)",
+            [(hospital_id, seq) for hospital_id, (seq, _) in self.chains.items()],
         )
         for hospital_id, ids in self.patient_ids.items():
             cursor.execute(

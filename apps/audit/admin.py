@@ -25,6 +25,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditChainHead)
 class AuditChainHeadAdmin(ReadOnlyAdmin):
-    """Each chain's last place and hash (the chain is the hospital's id; 0 for events without a hospital)."""
+    """Each chain's last place (the chain is the hospital's id; 0 for events without a hospital)."""
 
-    list_display = ["chain", "seq", "hash"]
+    list_display = ["chain", "seq"]

@@ -69,12 +69,11 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of one chain: its place and hash. Appending an event upserts this row, which takes
-    the next place and holds the row locked until commit (`apps.audit.chain.link`)."""
+    """The last place taken in one chain. Appending an event upserts this row, which takes the next
+    place and holds the row locked until commit (`apps.audit.chain.link`)."""
 
     chain = models.PositiveBigIntegerField(primary_key=True)  # the hospital's id; 0 for events without one
     seq = models.PositiveBigIntegerField()
-    hash = models.CharField(max_length=64)
 
     def __str__(self) -> str:
         return f"chain {self.chain}: seq {self.seq}"

@@ -52,9 +52,7 @@ def link_existing_events(apps, schema_editor):
             heads[chain] = (event.seq, event.hash)
         AuditEvent.objects.bulk_update(page, ["seq", "prev_hash", "hash"])
         last_id = page[-1].id
-    AuditChainHead.objects.bulk_create(
-        AuditChainHead(chain=chain, seq=seq, hash=hash_) for chain, (seq, hash_) in heads.items()
-    )
+    AuditChainHead.objects.bulk_create(AuditChainHead(chain=chain, seq=seq) for chain, (seq, _) in heads.items())
 
 
 def create_append_only_triggers(apps, schema_editor):
@@ -100,7 +98,6 @@ class Migration(migrations.Migration):
             fields=[
                 ("chain", models.PositiveBigIntegerField(primary_key=True, serialize=False)),
                 ("seq", models.PositiveBigIntegerField()),
-                ("hash", models.CharField(max_length=64)),
             ],
         ),
         # Before the rows are linked: 0001's trigger refuses the UPDATEs that link them.
