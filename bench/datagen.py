@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import django
 
@@ -183,7 +184,9 @@ class Generator:
         from django.utils import timezone
 
         from apps.accounts.models import User
+        from apps.audit.chain import GENESIS, content_hash
         from apps.audit.models import AuditEvent
+        from apps.audit.policy import allowed_changes
         from apps.consultations.models import ConsultationSession
         from apps.hospitals.models import Hospital
         from apps.patients.models import Patient
@@ -235,8 +238,11 @@ class Generator:
         ])  # fmt: skip
         self.audit = Table(AuditEvent, [
             "id", "created_at", "actor_id", "actor_username", "actor_role", "hospital_id", "action",
-            "object_type", "object_id", "summary", "changes", "ip_address",
+            "object_type", "object_id", "summary", "changes", "ip_address", "seq", "prev_hash", "hash",
         ])  # fmt: skip
+        # Each hospital's audit chain as record_event extends it: (seq, hash) of its last event.
+        self.chains: dict[int, tuple[int, str]] = {}
+        self.genesis, self.content_hash, self.allowed_changes = GENESIS, content_hash, allowed_changes
         # Parents before children: each flush commits rows their foreign keys can find.
         self.tables = [
             self.hospitals, self.users, self.patients, self.visits, self.vitals, self.sessions,
@@ -257,10 +263,22 @@ class Generator:
         return local.astimezone(UTC)
 
     def event(self, when, actor, hospital_id, action, model_label, object_id, summary, changes):
+        """An audit event as record_event writes it: changes as the policy keeps them, the next link of the chain."""
         user_id, username, role = actor
+        seq, prev_hash = self.chains.get(hospital_id, (0, self.genesis))
+        event = SimpleNamespace(
+            created_at=when, actor_id=user_id, actor_username=username, actor_role=role, hospital_id=hospital_id,
+            action=action, object_type=model_label, object_id=str(object_id), summary=summary,
+            changes=self.allowed_changes(action, changes),
+            ip_address=f"10.{hospital_id % 250}.{user_id % 250}.{self.random.randint(2, 250)}",
+            seq=seq + 1, prev_hash=prev_hash,
+        )  # fmt: skip
+        event.hash = self.content_hash(event)
+        self.chains[hospital_id] = (event.seq, event.hash)
         self.audit.add(
-            when, user_id, username, role, hospital_id, action, model_label, str(object_id), summary, changes,
-            f"10.{hospital_id % 250}.{user_id % 250}.{self.random.randint(2, 250)}",
+            event.created_at, event.actor_id, event.actor_username, event.actor_role, event.hospital_id, event.action,
+            event.object_type, event.object_id, event.summary, event.changes, event.ip_address, event.seq,
+            event.prev_hash, event.hash,
         )  # fmt: skip
 
     def token(self, doctor_id: int, day: date) -> int:
@@ -546,7 +564,11 @@ class Generator:
                 self.dispense(hospital_id, prescription_id, session_id, completed, stage)
 
     def finish(self, cursor) -> None:
-        """Counters and sequences catch up with the ids written, and the planner learns the data."""
+        """Counters, chain heads and sequences catch up with the ids written, and the planner learns the data."""
+        cursor.executemany(
+            "INSERT INTO audit_auditchainhead (chain, seq) VALUES (%s, %s)",
+            [(hospital_id, seq) for hospital_id, (seq, _) in self.chains.items()],
+        )
         for hospital_id, ids in self.patient_ids.items():
             cursor.execute(
                 "UPDATE hospitals_hospital SET last_patient_number = %s WHERE id = %s", [len(ids), hospital_id]

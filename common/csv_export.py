@@ -1,7 +1,7 @@
 """CSV that streams row by row and cannot smuggle a formula into a spreadsheet (SPEC §7)."""
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -21,9 +21,18 @@ class _Line:
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
-    """The header, then one line per row, produced only as the response is sent."""
+    """The header, then one line per row, produced only as the response is sent.
+
+    Closing the lines (the response ends, or the client goes away) closes `rows` at once, so a
+    generator behind them finishes (its cursor, whatever it does at its end) then, not whenever
+    it is garbage-collected.
+    """
     writer = csv.writer(_Line())
-    # A byte-order mark lets Excel read names in any script as UTF-8.
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([neutralise(cell) for cell in row])
+    try:
+        # A byte-order mark lets Excel read names in any script as UTF-8.
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([neutralise(cell) for cell in row])
+    finally:
+        if isinstance(rows, Generator):
+            rows.close()

@@ -25,7 +25,7 @@ from apps.prescriptions import services as prescriptions
 from apps.visits import services as visits
 from common.constants import Role
 from common.exceptions import DomainError
-from tests.api_world import MEDICINE, build_world
+from tests.api_world import MEDICINE
 
 pytestmark = pytest.mark.django_db
 
@@ -48,20 +48,20 @@ ACTIONS = [
     (accounts.record_lockout, "auth.lockout", lambda w: accounts.record_lockout(username="doctor")),
     (accounts.record_logout, "auth.logout", lambda w: accounts.record_logout(user=w.doctor)),
     (patients.create_patient, "patient.create", lambda w: patients.create_patient(by=w.receptionist, full_name="New", age=3, gender="M")),
-    (patients.update_patient, "patient.update", lambda w: patients.update_patient(by=w.receptionist, patient=w.patient, address="Elsewhere")),
-    (visits.create_visit_with_vitals, "visit.create", lambda w: visits.create_visit_with_vitals(by=w.receptionist, patient=w.patient3, doctor=w.doctor, vitals={"pulse_rate": 80})),
+    (patients.update_patient, "patient.update", lambda w: patients.update_patient(by=w.receptionist, patient=w.patient, full_name="Renamed Patient", phone_number="9123456789", address="Elsewhere")),
+    (visits.create_visit_with_vitals, "visit.create", lambda w: visits.create_visit_with_vitals(by=w.receptionist, patient=w.patient3, doctor=w.doctor, vitals={"pulse_rate": 80, "blood_pressure": "135/85", "temperature_c": "38.6", "weight_kg": "71.3"})),
     (visits.start_follow_up, "visit.follow_up", lambda w: visits.start_follow_up(by=w.receptionist, visit=w.visit2)),
     (visits.close_visit, "visit.close", lambda w: visits.close_visit(by=w.doctor, visit=w.visit2)),
     (consultations.record_session_view, "consultation.view", lambda w: consultations.record_session_view(by=w.doctor, session=w.session)),
     (opd.start_consultation, "session.start", lambda w: opd.start_consultation(by=w.doctor, session=w.waiting)),
     (opd.complete_consultation, "session.complete", lambda w: opd.complete_consultation(by=w.doctor, session=w.session)),
     (prescriptions.record_prescription_view, "prescription.view", lambda w: prescriptions.record_prescription_view(by=w.medical_staff, prescription=w.prescription)),
-    (prescriptions.add_prescription_item, "prescription.item_add", lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="Cetirizine", **MEDICINE)),
+    (prescriptions.add_prescription_item, "prescription.item_add", lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="Cetirizine", instructions="after food", **MEDICINE)),
     (prescriptions.stop_prescription_item, "prescription.item_stop", lambda w: prescriptions.stop_prescription_item(by=w.doctor, session=w.session, item=w.item)),
     (pharmacy.record_dispense_view, "dispense.view", lambda w: pharmacy.record_dispense_view(by=w.medical_staff, record=w.record, page="labels")),
     (pharmacy.mark_as_printed, "dispense.print", lambda w: pharmacy.mark_as_printed(by=w.medical_staff, record=w.record)),
     (pharmacy.mark_as_dispensed, "dispense.dispense", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
-    (audit.record_audit_export, "audit.export", lambda w: audit.record_audit_export(by=w.hospital_admin, filters={"action": "visit.create"})),
+    (audit.record_audit_export, "audit.export", lambda w: audit.record_audit_export(by=w.hospital_admin, filters={"action": "visit.create"}, rows=2, complete=True)),
 ]  # fmt: skip
 
 
@@ -96,7 +96,7 @@ REFUSALS = [
     ("prescription read by the front desk", None, lambda w: prescriptions.record_prescription_view(by=w.receptionist, prescription=w.prescription)),
     ("dispense page read by a doctor", None, lambda w: pharmacy.record_dispense_view(by=w.doctor, record=w.record, page="labels")),
     ("another hospital's record printed", None, lambda w: pharmacy.mark_as_printed(by=w.other.medical_staff, record=w.record)),
-    ("audit export by the front desk", None, lambda w: audit.record_audit_export(by=w.receptionist, filters={})),
+    ("audit export by the front desk", None, lambda w: audit.record_audit_export(by=w.receptionist, filters={}, rows=0, complete=True)),
     ("dispensing twice", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record), lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
 ]  # fmt: skip
 
@@ -120,15 +120,6 @@ NOT_ACTIONS = {
     "diff",
     "snapshot",
 }
-
-
-@pytest.fixture
-def world(hospital, other_hospital, super_admin):
-    world = build_world(hospital, "")
-    world.other = build_world(other_hospital, "x_")
-    world.root = super_admin
-    world.token, _ = accounts.issue_api_token(user=world.receptionist)
-    return world
 
 
 @pytest.mark.parametrize(("service", "action", "call"), ACTIONS, ids=[f"{s.__name__}:{a}" for s, a, _ in ACTIONS])

@@ -66,9 +66,10 @@ def test_a_restored_backup_has_every_tables_rows_and_the_same_audit_log(tmp_path
 
     assert database_state() == before
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # the append-only trigger came back with its table
-            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'pgtrigger_audit_append_only%'")
-            assert cursor.fetchone()[0] == 1
+        with connection.cursor() as cursor:  # the append-only triggers came back with their table
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit_refuse_%'")
+            assert cursor.fetchone()[0] == 2
+    call_command("verify_audit", stdout=io.StringIO())  # and the restored log's chains hold
 
 
 @pytest.mark.django_db(transaction=True)

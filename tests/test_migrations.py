@@ -8,7 +8,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+
+from apps.audit.chain import verify_chains
+from apps.audit.models import AuditEvent
 
 # (app label, migration name, operation index) -> why it cannot be reversed. Empty: all can.
 IRREVERSIBLE: dict[tuple[str, str, int], str] = {}
@@ -62,7 +66,7 @@ def audit_trigger_count() -> int:
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'pgtrigger_audit_append_only%'")
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'audit_refuse_%'")
         return cursor.fetchone()[0]
 
 
@@ -165,3 +169,34 @@ def test_moving_the_session_model_to_consultations_keeps_every_row_and_reference
             hospital_id=hospital.pk, visit_id=visit.pk, doctor_id=doctor.pk, session_number=3, token_number=9,
             token_date=today, created_by_id=desk.pk,
         )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_chain_migration_links_the_events_written_before_it(hospital):
+    """Events of a log older than the hash chain: linked in the order they were written, one chain per hospital."""
+    before_chain, chained = [("audit", "0001_initial")], [("audit", "0002_hash_chain_and_append_only_triggers")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before_chain)
+    try:
+        OldEvent = executor.loader.project_state(before_chain).apps.get_model("audit", "AuditEvent")
+        for n, hospital_id in enumerate([hospital.pk, None, hospital.pk, hospital.pk]):
+            OldEvent.objects.create(
+                action="auth.login", hospital_id=hospital_id, summary=f"event {n}", changes={"n": n}
+            )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(chained)
+        call_command("migrate", verbosity=0)
+
+    events = AuditEvent.objects.order_by("id")
+    assert [(event.summary, event.seq) for event in events] == [
+        ("event 0", 1),
+        ("event 1", 1),
+        ("event 2", 2),
+        ("event 3", 3),
+    ]
+    assert [(report.hospital_id, report.events, report.broken) for report in verify_chains()] == [
+        (None, 1, ""),
+        (hospital.pk, 3, ""),
+    ]
+    assert audit_trigger_count() == (2 if connection.vendor == "postgresql" else 0)

@@ -138,7 +138,9 @@ def test_user_text_renders_inert_on_every_page_that_shows_it(
             assert "<script>alert" not in html, url
             assert "<img src=x" not in html, url
             checked += html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") > 0
-    assert checked >= 12  # every page but the dashboard (counts only) shows some of the text, escaped
+    # Every page shows some of the text, escaped, but the dashboard (counts only) and the audit log, which
+    # holds no patient's name, address or medicine (apps/audit/policy.py).
+    assert checked >= 10
 
 
 @pytest.mark.django_db

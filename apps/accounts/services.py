@@ -268,12 +268,15 @@ def record_logout(*, user: User) -> None:
 
 
 def update_staff_account(*, by: User, user: User, is_active: bool | None = None, **details) -> User:
-    """Change an account's details and status in one step (the API's PATCH); see the two services it combines."""
+    """Change an account's details and status in one step (the API's PATCH); see the two services it combines.
+
+    The status first: re-activation locks the hospital row, and no lock may follow an audit event's
+    (record_event holds the hospital's audit chain until commit).
+    """
     with transaction.atomic():
-        user = update_staff_details(by=by, user=user, **details)
         if is_active is not None:
             user = set_staff_status(by=by, user=user, is_active=is_active)
-        return user
+        return update_staff_details(by=by, user=user, **details)
 
 
 # API tokens ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.apps import apps
@@ -37,14 +37,16 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
         return data
 
     def filters(self) -> dict:
-        """What `audit_event_list` takes: days become the start of the first and of the day after the last."""
+        """What `audit_event_list` takes: days become the start of the first and of the day after the last
+        (none after 31 Dec 9999, the last day a date can hold: every event is before its end)."""
         data = self.cleaned_data
         start = lambda day: datetime.combine(day, time.min, tzinfo=self.zone)  # noqa: E731 (a one-line local helper)
+        until = data["until"]
         return {
             "action": data["action"].strip(),
             "actor": data["actor"].strip(),
             "since": start(data["since"]) if data["since"] else None,
-            "until": start(data["until"] + timedelta(days=1)) if data["until"] else None,
+            "until": start(until + timedelta(days=1)) if until and until < date.max else None,
             "object_type": data["object_type"],
             "object_id": data["object_id"].strip(),
         }

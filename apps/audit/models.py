@@ -1,6 +1,6 @@
-import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from common.exceptions import Conflict
 
@@ -8,12 +8,15 @@ from common.exceptions import Conflict
 class AuditEvent(models.Model):
     """One thing that happened, by whom, to what. Append-only (SPEC §2 "Audit").
 
-    Written by the service in the same transaction as the change it records.
-    The application never updates or deletes a row; on PostgreSQL a trigger
-    refuses UPDATE and DELETE as well.
+    Written by the service in the same transaction as the change it records, with only
+    what `apps.audit.policy` lets its readers see. The application never updates or
+    deletes a row; on PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE as well
+    (migration 0002), and each event is a link of its hospital's hash chain
+    (`apps.audit.chain`), so a change made around all that still shows.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by record_event before the event's hash is computed over it.
+    created_at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -29,6 +32,11 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The event's place in its chain (1, 2, … per hospital; one more chain for events without one),
+    # the hash of the event before it, and its own hash over its content and that one.
+    seq = models.PositiveBigIntegerField(editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -38,8 +46,14 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "-created_at"], name="audit_actor_time_idx"),
             models.Index(fields=["-created_at"], name="audit_time_idx"),
         ]
-        triggers = [
-            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        constraints = [
+            # One event per place in each chain; also the index `verify_audit` walks a chain by.
+            models.UniqueConstraint(
+                fields=["hospital", "seq"], condition=models.Q(hospital__isnull=False), name="audit_hosp_seq_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["seq"], condition=models.Q(hospital__isnull=True), name="audit_platform_seq_uniq"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -52,3 +66,14 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise Conflict("Audit events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The last place taken in one chain. Appending an event upserts this row, which takes the next
+    place and holds the row locked until commit (`apps.audit.chain.link`)."""
+
+    chain = models.PositiveBigIntegerField(primary_key=True)  # the hospital's id; 0 for events without one
+    seq = models.PositiveBigIntegerField()
+
+    def __str__(self) -> str:
+        return f"chain {self.chain}: seq {self.seq}"

@@ -1,7 +1,12 @@
+from datetime import UTC, datetime
+
 from django.db.models import QuerySet
 
 from apps.audit.models import AuditEvent
 from common.permissions import can_read_all_audit
+
+FIRST_UTC = datetime.min.replace(tzinfo=UTC)
+LAST_UTC = datetime.max.replace(tzinfo=UTC)
 
 
 def audit_event_list(
@@ -19,11 +24,21 @@ def audit_event_list(
     if actor:
         events = events.filter(actor_username__iexact=actor)
     if since:
-        events = events.filter(created_at__gte=since)
+        events = events.filter(created_at__gte=utc_bound(since))
     if until:
-        events = events.filter(created_at__lt=until)
+        events = events.filter(created_at__lt=utc_bound(until))
     if object_type:
         events = events.filter(object_type=object_type)
     if object_id:
         events = events.filter(object_id=object_id)
     return events
+
+
+def utc_bound(moment: datetime) -> datetime:
+    """A time filter's bound (aware) as the database compares it, in UTC. Year 1 east of Greenwich or year 9999
+    west of it has no UTC time (the conversion overflows): it becomes the first or last moment UTC can hold, so
+    the earliest and latest days anyone can type mean "from the beginning" and "to the end", not an error."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return FIRST_UTC if moment.year == FIRST_UTC.year else LAST_UTC

@@ -1,6 +1,9 @@
+import contextvars
 import json
+from collections.abc import Iterator
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -47,7 +50,10 @@ class AuditLogView(AuditFilterMixin, TemplateView):
 
 
 class AuditExportView(AuditFilterMixin, View):
-    """The filtered log as CSV, streamed row by row: a year of events never sits in memory."""
+    """The filtered log as CSV, streamed row by row: a year of events never sits in memory.
+
+    The export is audited when the stream ends, with what was actually sent (see `exported_rows`).
+    """
 
     def get(self, request):
         form = self.filter_form()
@@ -55,10 +61,31 @@ class AuditExportView(AuditFilterMixin, View):
             messages.error(request, "Correct the filters before exporting.")
             return redirect(f"{reverse('audit:list')}?{request.GET.urlencode()}")
         filters = form.filters()
-        record_audit_export(by=request.user, filters=filters)
-        events = audit_event_list(by=request.user, **filters).iterator(chunk_size=2000)
-        rows = (
-            [
+        rows = exported_rows(
+            by=request.user,
+            events=audit_event_list(by=request.user, **filters),
+            filters=filters,
+            context=contextvars.copy_context(),
+        )
+        response = StreamingHttpResponse(csv_lines(CSV_HEADER, rows), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="clinicsetu-audit-{stamp}.csv"'
+        return response
+
+
+def exported_rows(*, by, events: QuerySet, filters: dict, context: contextvars.Context) -> Iterator[list]:
+    """Each event as a CSV row; then, in a transaction of its own, audit.export with the filters and the number
+    of rows sent, also when the client went away half-way (the response closes this generator).
+
+    That runs after the request's middleware has finished: `context`, copied while the request was
+    served, brings back its client address for the event.
+    """
+    sent, complete = 0, False
+    events = events.iterator(chunk_size=2000)
+    try:
+        for event in events:
+            sent += 1  # handed to the response: a client that goes away now may still have it
+            yield [
                 timezone.localtime(event.created_at).isoformat(timespec="seconds"),
                 event.actor_username,
                 event.actor_role,
@@ -70,9 +97,7 @@ class AuditExportView(AuditFilterMixin, View):
                 json.dumps(event.changes, ensure_ascii=False),
                 event.ip_address,
             ]
-            for event in events
-        )
-        response = StreamingHttpResponse(csv_lines(CSV_HEADER, rows), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="clinicsetu-audit-{stamp}.csv"'
-        return response
+        complete = True
+    finally:
+        events.close()  # the cursor, before the connection writes
+        context.run(record_audit_export, by=by, filters=filters, rows=sent, complete=complete)

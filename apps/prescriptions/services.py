@@ -105,7 +105,7 @@ def add_prescription_item(
                 actor=by,
                 action="prescription.item_add",
                 target=item,
-                summary=f"Added {item.medicine_name} to the prescription of visit #{session.visit_id}",
+                summary=f"Added item #{item.pk} to the prescription of visit #{session.visit_id}",
                 changes={field: getattr(item, field) for field in ITEM_TEXT_FIELDS}
                 | {"session": session.session_number}
                 | ({"prescription_created": prescription.pk} if created else {}),
@@ -152,7 +152,7 @@ def stop_prescription_item(
             actor=by,
             action="prescription.item_stop",
             target=item,
-            summary=f"Stopped {item.medicine_name} on the prescription of visit #{session.visit_id}",
+            summary=f"Stopped item #{item.pk} on the prescription of visit #{session.visit_id}",
             changes={"status": [ItemStatus.ACTIVE, ItemStatus.STOPPED], "session": session.session_number},
         )
         return item

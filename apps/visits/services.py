@@ -177,7 +177,7 @@ def create_visit_with_vitals(
             actor=by,
             action="visit.create",
             target=visit,
-            summary=f"Visit #{visit.pk} for {patient.mrn} with {doctor.display_name}, token {session.token_number}",
+            summary=f"Visit #{visit.pk} for {patient.mrn} with {doctor.username}, token {session.token_number}",
             changes={
                 "patient": patient.mrn,
                 "doctor": doctor.username,

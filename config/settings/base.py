@@ -96,6 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (runserver, tests) share one file: wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+# PostgreSQL with two roles (docs/operations.md): the app connects as this one, which owns nothing, while
+# `migrate` runs with the owner's DATABASE_URL and grants this role its privileges. Empty: one role does both.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Where `manage.py backup` writes (see docs/operations.md); keep it off the database's own disk.
 BACKUP_DIR = env("BACKUP_DIR", default="") or str(BASE_DIR / "backups")

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.sql import emit_post_migrate_signal
 
 from common.backup import check_backup_file, database_label, restore_database
 
@@ -29,4 +30,7 @@ class Command(BaseCommand):
             if answer.strip() != label:
                 raise CommandError("Restore cancelled; nothing was changed.")
         restore_database(path=file, alias=database)
+        # What every migrate ends with, for the tables the restore made: among others the app role's grants
+        # (DATABASE_APP_ROLE), which those tables got from the default privileges instead (full rows, audit too).
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=database)
         self.stdout.write(f"Restored {file} into {label}.")

@@ -1,0 +1,119 @@
+"""What each audit action's `changes` may hold: one declared entry per action, applied by `record_event`.
+
+The log's readers may see no clinical data: the super admin none at all, the hospital admin
+no clinical detail (SPEC §1). They read it on the page, in its CSV export, through the API
+and in the Django admin, so the stored event itself holds only what both may read. Kept as
+values: ids, MRNs, staff usernames and roles, statuses, counts, times, the hospital's own
+settings. Everything else, health data and personal details (a patient's name, age, gender,
+phone, address, vitals, medicines; a staff member's name and e-mail; a password), is kept
+as its field's name alone: the reader learns *that* it was recorded or changed, not *what*.
+
+A key an entry does not name is reduced to its name, so a service that starts passing a new
+field leaks nothing. An action with no entry is refused: a new service cannot record
+anything until someone has decided here what its event may show.
+
+Summaries follow the same rule, by convention rather than by code (they are free text):
+they name things by id, MRN or username, never by a clinical value.
+`tests/test_audit_privacy.py` proves both for every action of the audit table.
+"""
+
+from enum import Enum
+from typing import Any
+
+# What a reduced key holds instead of its value.
+WITHHELD = "withheld"
+
+
+class Keep(Enum):
+    VALUE = "value"  # the value itself: a scalar, or a [before, after] pair of scalars
+    NAMES = "names"  # a mapping's keys only (which vitals were recorded), never its values
+
+
+class UnknownAuditAction(LookupError):
+    """An action without an entry in POLICY: a programming error, raised before anything is written."""
+
+
+V, N = Keep.VALUE, Keep.NAMES
+
+# The hospital's own settings (name, limits, its address and phone for the prescription header):
+# what the super admin manages, no patient's data.
+_HOSPITAL = dict.fromkeys(
+    [
+        "name",
+        "max_doctors",
+        "max_receptionists",
+        "max_medical_staff",
+        "default_visit_validity_days",
+        "address",
+        "phone",
+        "time_zone",
+    ],
+    V,
+)
+_ACTIVE = {"is_active": V}
+# The filters of an export are what an admin typed into the log's own form; rows and whether the
+# stream was sent to its end say how much of the log left the building.
+_EXPORT = dict.fromkeys(["action", "actor", "since", "until", "object_type", "object_id", "rows", "complete"], V)
+
+POLICY: dict[str, dict[str, Keep]] = {
+    "hospital.create": _HOSPITAL,
+    "hospital.update": _HOSPITAL,
+    "hospital.activate": _ACTIVE,
+    "hospital.deactivate": _ACTIVE,
+    # Staff: username and role identify the account; first and last name and e-mail are personal
+    # details the log does not need, the password never appears (reduced even if a service passed it).
+    "user.create": {"username": V, "role": V},
+    "user.update": {"username": V},
+    "user.password_change": {},
+    "user.activate": _ACTIVE,
+    "user.deactivate": _ACTIVE,
+    "auth.login": {},
+    "auth.login_failed": {},
+    "auth.lockout": {},
+    "auth.logout": {},
+    "auth.token_create": {"token": V, "expires_at": V},
+    "auth.token_revoke": {"token": V},
+    "audit.export": _EXPORT,
+    # Patients: the MRN identifies the record; name, age, gender, phone and address are withheld.
+    "patient.create": {"mrn": V},
+    "patient.update": {},
+    # Vitals are health data: which were measured, never the readings.
+    "visit.create": {"patient": V, "doctor": V, "validity_days": V, "token_number": V, "vitals": N},
+    "visit.follow_up": {"visit": V, "session_number": V, "token_number": V},
+    "visit.close": _ACTIVE,
+    "consultation.view": {},
+    "session.start": {"started_at": V, "prescription_created": V},
+    "session.complete": {"status": V, "dispense_record": V},
+    "prescription.view": {},
+    # Medicine, dosage, frequency, duration, instructions: the prescription itself, withheld.
+    "prescription.item_add": {"session": V, "prescription_created": V},
+    "prescription.item_stop": {"status": V, "session": V},
+    "dispense.view": {"page": V},
+    "dispense.print": {"print_count": V},
+    "dispense.dispense": {"is_dispensed": V},
+}
+
+
+def allowed_changes(action: str, changes: dict) -> dict:
+    """`changes` as the policy of `action` lets it be stored; UnknownAuditAction without an entry."""
+    try:
+        rules = POLICY[action]
+    except KeyError:
+        raise UnknownAuditAction(
+            f"No audit policy for {action!r}: add it to apps/audit/policy.py, saying which changes may be shown."
+        ) from None
+    return {str(key): _reduced(rules.get(key), value) for key, value in changes.items()}
+
+
+def _reduced(rule: Keep | None, value: Any) -> Any:
+    if rule is Keep.VALUE:
+        return [_scalar(part) for part in value] if isinstance(value, list | tuple) else _scalar(value)
+    if rule is Keep.NAMES and isinstance(value, dict):
+        return sorted(str(key) for key in value)
+    return WITHHELD
+
+
+def _scalar(value: Any) -> Any:
+    """A JSON value that reads back unchanged from SQLite's and PostgreSQL's JSON columns alike (the event's
+    hash covers it): text, whole numbers, booleans, null; anything else (a float, a date) as its text."""
+    return value if value is None or isinstance(value, bool | int | str) else str(value)
