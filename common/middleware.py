@@ -66,7 +66,7 @@ class RefuseNulMiddleware:
         if field is None:
             return self.get_response(request)
         if request.path.startswith(API_PREFIX):
-            return JsonResponse({field: [NUL_MESSAGE]}, status=400)
+            return JsonResponse({"detail": NUL_MESSAGE, "code": "invalid", field: [NUL_MESSAGE]}, status=400)
         context = {"field": field, "message": NUL_MESSAGE}
         return TemplateResponse(request, "refused_input.html", context, status=400).render()
 

@@ -148,7 +148,7 @@ def wait_until_ready(url: str, *, process: subprocess.Popen, log_path: Path, wha
 def running(command: list[str], *, log_path: Path, env: dict | None = None, cwd: Path | None = None) -> Iterator:
     """A server process for the length of the block, its output in `log_path`; stopped (then killed) after."""
     with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 (our own server commands, fixed arguments)
         try:
             yield process
         finally:

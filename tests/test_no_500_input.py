@@ -149,7 +149,10 @@ def test_a_nul_anywhere_in_a_json_body_is_a_400_naming_where(world, api_as, body
     client = api_as(world.receptionist)
     before = _snapshot()
     answer = client.post("/api/v1/patients/", body, format="json")
-    assert (answer.status_code, answer.json()) == (400, expected)
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {"detail": "Please correct the errors below.", "code": "invalid"} | expected,
+    )
     assert _snapshot() == before
 
 
@@ -177,7 +180,8 @@ def test_a_nul_in_a_query_string_is_a_400_naming_the_parameter(request, client, 
     user = getattr(world, role)
     if url.startswith("/api/"):
         answer = api_as(user).get(url, {"q": value})
-        assert (answer.status_code, answer.json()) == (400, {"q": ["Null characters are not allowed."]})
+        message = "Null characters are not allowed."
+        assert (answer.status_code, answer.json()) == (400, {"detail": message, "code": "invalid", "q": [message]})
     else:
         client.force_login(user)
         answer = client.get(url, {"q": value})
