@@ -51,7 +51,7 @@ def client_ip(request) -> str | None:
     if client is None:
         return None
     proxies = trusted_proxies()
-    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    hops = request.headers.get("x-forwarded-for", "").split(",")
     while hops and any(client in network for network in proxies):
         hop = _address(hops.pop())
         if hop is None:
