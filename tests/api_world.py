@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from apps.accounts.tests.factories import UserFactory
+from apps.billing.services import create_bill, save_price_item, take_payment, update_billing_settings
 from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.services import create_patient
 from apps.pharmacy.models import DispenseRecord
@@ -16,7 +17,8 @@ MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
 
 def build_world(hospital, prefix: str) -> SimpleNamespace:
     """Staff of each role; `visit` has a started session with one item; `visit2`'s session is completed,
-    its record printed; `waiting` is a session the doctor has not started; `patient3` has no visit yet."""
+    its record printed; `waiting` is a session the doctor has not started; `patient3` has no visit yet.
+    `bill` (visit's, ₹300) is unpaid; `bill2` (visit2's, ₹450) is paid in full by `payment`."""
     users = {
         role: UserFactory(role=getattr(Role, role.upper()), hospital=hospital, username=f"{prefix}{role}")
         for role in ("hospital_admin", "receptionist", "doctor", "medical_staff")
@@ -36,6 +38,13 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     complete_consultation(by=doctor, session=session2)
     waiting = create_visit_with_vitals(by=desk, patient=patients[3], doctor=doctor).opened_session
     record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
+    # Billing: a ₹300 default fee, a dressing on the price list; visit's bill is unpaid, visit2's bill
+    # (with a dressing, ₹450) is paid in full by UPI.
+    update_billing_settings(by=users["hospital_admin"], default_consultation_fee=30000)
+    dressing = save_price_item(by=users["hospital_admin"], name="Dressing", price=15000)
+    bill = create_bill(by=desk, visit=visit)
+    bill2 = create_bill(by=desk, visit=visit2, extras=[(dressing, 1)])
+    payment = take_payment(by=desk, bill=bill2, amount=45000, mode="upi", reference="UPI-4471")
     return SimpleNamespace(
         hospital=hospital,
         doctor2=doctor2,
@@ -49,4 +58,8 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         visit2=visit2,
         record=record,
         waiting=waiting,
+        price_item=dressing,
+        bill=bill,
+        bill2=bill2,
+        payment=payment,
     )

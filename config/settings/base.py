@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.visits",
     "apps.prescriptions",
     "apps.pharmacy",
+    "apps.billing",
     "apps.opd",
     "apps.discovery",
 ]
