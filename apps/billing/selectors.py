@@ -59,17 +59,16 @@ def _bills(hospital) -> QuerySet[Bill]:
     return Bill.objects.filter(hospital=hospital).select_related("patient", "doctor", "session", "visit")
 
 
+def _with_entries(bills: QuerySet[Bill]) -> QuerySet[Bill]:
+    return bills.prefetch_related(
+        Prefetch("lines", queryset=BillLine.objects.select_related("created_by")),
+        Prefetch("payments", queryset=Payment.objects.select_related("received_by")),
+    )
+
+
 def bill_get(*, hospital, bill_id: int) -> Bill:
     """One bill with its lines and payments (three queries)."""
-    bill = (
-        _bills(hospital)
-        .prefetch_related(
-            Prefetch("lines", queryset=BillLine.objects.select_related("created_by")),
-            Prefetch("payments", queryset=Payment.objects.select_related("received_by")),
-        )
-        .filter(pk=bill_id)
-        .first()
-    )
+    bill = _with_entries(_bills(hospital)).filter(pk=bill_id).first()
     if bill is None:
         raise NotFound()
     return bill
@@ -77,7 +76,7 @@ def bill_get(*, hospital, bill_id: int) -> Bill:
 
 def bill_list(*, hospital, visit_id: int | None = None, day: date | None = None, status: str | None = None):
     """Bills, newest first (keyset order: -created_at, -id), with their lines and payments."""
-    bills = _bills(hospital).prefetch_related("lines", "payments").order_by("-created_at", "-id")
+    bills = _with_entries(_bills(hospital)).order_by("-created_at", "-id")
     if visit_id is not None:
         bills = bills.filter(visit_id=visit_id)
     if day is not None:
@@ -88,7 +87,7 @@ def bill_list(*, hospital, visit_id: int | None = None, day: date | None = None,
 
 
 def bills_of_visit(*, hospital, visit) -> list[Bill]:
-    return list(_bills(hospital).filter(visit=visit).prefetch_related("lines", "payments").order_by("created_at"))
+    return list(_with_entries(_bills(hospital)).filter(visit=visit).order_by("created_at"))
 
 
 def payment_get(*, hospital, payment_id: int) -> Payment:
@@ -227,6 +226,14 @@ def cash_desk_users(*, hospital, day: date) -> list[dict]:
     )
     empty = {"receipts": 0, "refunds": 0, "collections": 0, "count": 0}
     return [{"user": u, **sums.get(u.pk, empty), "closed": closed.get(u.pk)} for u in users]
+
+
+def cash_user_get(*, hospital, user_id: int) -> User:
+    """A user of the hospital whose day's cash the hospital admin opens."""
+    user = User.objects.filter(hospital=hospital, pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    return user
 
 
 def collections_today(*, hospital) -> dict[str, int]:
