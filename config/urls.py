@@ -18,6 +18,7 @@ urlpatterns = [
     path("prescriptions/", include("apps.prescriptions.urls")),
     path("pharmacy/", include("apps.pharmacy.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("billing/", include("apps.billing.urls")),
     path("api/v1/", include(("config.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script, no CDN.

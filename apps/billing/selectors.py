@@ -19,6 +19,7 @@ from apps.billing.models import (
     PaymentMode,
     PriceItem,
 )
+from apps.visits.models import Visit
 from common.constants import Role
 from common.exceptions import NotFound
 
@@ -88,6 +89,11 @@ def bill_list(*, hospital, visit_id: int | None = None, day: date | None = None,
 
 def bills_of_visit(*, hospital, visit) -> list[Bill]:
     return list(_with_entries(_bills(hospital)).filter(visit=visit).order_by("created_at"))
+
+
+def latest_visit_of(*, hospital, patient) -> Visit | None:
+    """The patient's newest visit in the hospital (the one the new-visit form just made)."""
+    return Visit.objects.filter(hospital=hospital, patient=patient).order_by("-created_at", "-id").first()
 
 
 def payment_get(*, hospital, payment_id: int) -> Payment:

@@ -5,6 +5,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.billing.selectors import collections_today, with_payment_status
 from apps.consultations.selectors import get_doctor_queue, session_get
 from apps.consultations.services import record_session_view
 from apps.opd import selectors, services
@@ -38,7 +39,8 @@ class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
     partial_template_name = "opd/_queue.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sessions=get_doctor_queue(doctor=self.request.user), **kwargs)
+        sessions = with_payment_status(get_doctor_queue(doctor=self.request.user), hospital=self.request.user.hospital)
+        return super().get_context_data(sessions=sessions, **kwargs)
 
 
 class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
@@ -151,5 +153,6 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             today=hospital.local_date(),
             counts=selectors.day_counts(hospital=hospital),
             doctors=selectors.day_counts_by_doctor(hospital=hospital),
+            collections=collections_today(hospital=hospital),
             **kwargs,
         )
