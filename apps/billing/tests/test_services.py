@@ -241,6 +241,19 @@ class TestDiscountsRefundsCancellations:
             Bill.objects.filter(pk=bill.pk).update(paid=bill.total + 1)
 
 
+def test_the_database_refuses_changing_a_payment(desk, bill, on_postgresql):
+    """PostgreSQL's triggers (billing/0002): even a raw UPDATE or DELETE of an entry is refused."""
+    from django.db import DatabaseError, connection
+
+    if not on_postgresql:
+        pytest.skip("needs PostgreSQL (set DATABASE_URL): the triggers are PostgreSQL's")
+    receptionist, _, _ = desk
+    payment = services.take_payment(by=receptionist, bill=bill, amount=100, mode="cash")
+    for sql in ("UPDATE billing_payment SET amount = 1 WHERE id = %s", "DELETE FROM billing_payment WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [payment.pk])
+
+
 class TestDayClose:
     def test_after_closing_nothing_new_is_dated_in_the_day(self, desk, bill):
         receptionist, _, _ = desk
