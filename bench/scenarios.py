@@ -111,6 +111,18 @@ def _add_item(api: bool) -> Callable[[dict, Client], Iterator[Request]]:
     return requests
 
 
+def _bill_visit(plan: dict, client: Client) -> Iterator[Request]:
+    """Bill a waiting visit (the fee) and take its payment: the front desk's two requests of SPEC §12."""
+    desk = plan["users"]["desk"]
+    for visit in plan["bill_visits"]:
+        status, bill = client.send(Request("POST", "/api/v1/bills/", desk, api=True, body={"visit": visit}))
+        if status != 201:
+            raise RuntimeError(f"Billing visit {visit} for the benchmark gave {status}.")
+        body = {"amount": bill["balance"], "mode": "cash"}
+        yield Request("POST", f"/api/v1/bills/{bill['id']}/payments/", desk, api=True, body=body, expect=(201,))
+    raise RuntimeError("The plan has too few unbilled visits for the iterations asked.")
+
+
 def _get(path: str, role: str, api: bool) -> Callable[[dict, Client], Iterator[Request]]:
     """A GET of `path` (formatted with the plan's ids and search terms) as the plan's user of `role`."""
     return _fixed(lambda plan: Request("GET", path.format(**plan["ids"], **plan["search"]), plan["users"][role], api))
@@ -137,12 +149,18 @@ SCENARIOS = [
     Scenario("API session", "read", _get("/api/v1/sessions/{consult_session}/", "doctor", api=True)),
     Scenario("API dispense records", "read", _get("/api/v1/pharmacy/dispense-records/", "pharmacy", api=True)),
     Scenario("API audit, hospital", "read", _get("/api/v1/audit/", "admin", api=True)),
+    Scenario("day's cash, everyone", "read", _get("/billing/cash/", "admin", api=False)),
+    Scenario("API day's cash, everyone", "read", _get("/api/v1/cash/", "admin", api=True)),
+    Scenario(
+        "API day's cash, a month", "read", _get("/api/v1/cash/?date={month_ago}&until={today}", "admin", api=True)
+    ),
     Scenario("log in", "write", _log_in_page),
     Scenario("API log in (token)", "write", _log_in_api),
     Scenario("create visit", "write", _create_visit(api=False)),
     Scenario("API create visit", "write", _create_visit(api=True)),
     Scenario("add item", "write", _add_item(api=False)),
     Scenario("API add item", "write", _add_item(api=True)),
+    Scenario("API bill a visit and take the fee", "write", _bill_visit),
 ]
 
 

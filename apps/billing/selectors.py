@@ -140,6 +140,7 @@ class DayCash:
     receipts: int = 0
     refunds: int = 0
     collections: int = 0
+    count: int = 0
     by_mode: list[dict] = field(default_factory=list)
     by_doctor: list[dict] = field(default_factory=list)
     by_user: list[dict] = field(default_factory=list)
@@ -166,8 +167,9 @@ _SUMS = {
 def day_cash(*, hospital, since: date, until: date | None = None, user: User | None = None) -> DayCash:
     """Receipts and refunds dated in [since, until] (the users' cash days), one user's or everyone's.
 
-    Six queries whatever the number of entries: the entries, the totals, by mode, by doctor, by user,
-    the cancellations and closes of the range."""
+    Seven queries whatever the number of entries: the totals, by mode, by doctor, by user, the entries,
+    the cancellations and closes. The entries themselves are listed for one day; a range gives its totals
+    (a month of a busy OPD is thousands of receipts: the CSV of each day has them)."""
     until = until or since
     entries = Payment.objects.filter(hospital=hospital, business_date__gte=since, business_date__lte=until)
     cancelled = Bill.objects.filter(
@@ -206,11 +208,24 @@ def day_cash(*, hospital, since: date, until: date | None = None, user: User | N
         receipts=totals["receipts"],
         refunds=totals["refunds"],
         collections=totals["collections"],
+        count=totals["count"],
         by_mode=by_mode,
         by_doctor=by_doctor,
         by_user=by_user,
         cancellations=list(cancelled.select_related("patient", "cancelled_by").order_by("cancelled_at")),
         closes=list(closes.select_related("user")),
+    )
+
+
+def cash_entries(*, hospital, since: date, until: date, user: User | None = None):
+    """Every receipt and refund of the range in order, read in chunks (the CSV export of a range)."""
+    entries = Payment.objects.filter(hospital=hospital, business_date__gte=since, business_date__lte=until)
+    if user is not None:
+        entries = entries.filter(received_by=user)
+    return (
+        entries.select_related("bill__patient", "doctor", "received_by")
+        .order_by("business_date", "created_at", "id")
+        .iterator(chunk_size=500)
     )
 
 

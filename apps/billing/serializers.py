@@ -227,7 +227,8 @@ class CashOutput(serializers.Serializer):
     by_mode = ModeRowOutput(many=True)
     by_doctor = DoctorRowOutput(many=True)
     by_user = UserRowOutput(many=True)
-    entries = PaymentOutput(many=True)
+    count = serializers.IntegerField(help_text="How many receipts and refunds the totals are of.")
+    entries = PaymentOutput(many=True, help_text="Listed for one day; a range gives its totals only.")
     closes = DayCloseOutput(many=True)
     not_closed = serializers.ListField(
         child=serializers.CharField(), help_text="Hospital admin, one day: who takes money and has not closed it."

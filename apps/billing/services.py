@@ -596,7 +596,7 @@ def close_day(*, by: User, day: date | None = None) -> DayClose:
             business_date=day,
             receipts=cash.receipts,
             refunds=cash.refunds,
-            entries=len(cash.entries),
+            entries=cash.count,
         )
         record_event(
             actor=by,
@@ -608,7 +608,7 @@ def close_day(*, by: User, day: date | None = None) -> DayClose:
                 "receipts": cash.receipts,
                 "refunds": cash.refunds,
                 "collections": cash.collections,
-                "entries": len(cash.entries),
+                "entries": cash.count,
             },
         )
         return close

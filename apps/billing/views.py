@@ -271,28 +271,32 @@ class CashCsvView(CashView):
 
     def get(self, request, *args, **kwargs):
         cash = cash_for(request, self.filters())
-        rows = [
-            [
-                entry.business_date.isoformat(),
-                entry.receipt_number,
-                entry.get_kind_display(),
-                entry.get_mode_display(),
-                format_rupees(entry.signed_amount),
-                entry.bill_id,
-                entry.bill.patient.mrn,
-                entry.doctor.username,
-                entry.received_by.username,
-                entry.reference,
-                entry.reason,
-                entry.note,
-            ]
-            for entry in cash.entries
-        ]
-        rows.append([])
-        rows.append(["receipts", format_rupees(cash.receipts)])
-        rows.append(["refunds", format_rupees(cash.refunds)])
-        rows.append(["collections", format_rupees(cash.collections)])
-        rows.append(["receipts - refunds = collections", "yes" if cash.balanced else "NO"])
+
+        def rows():
+            entries = selectors.cash_entries(
+                hospital=request.user.hospital, since=cash.since, until=cash.until, user=cash.user
+            )
+            for entry in entries:
+                yield [
+                    entry.business_date.isoformat(),
+                    entry.receipt_number,
+                    entry.get_kind_display(),
+                    entry.get_mode_display(),
+                    format_rupees(entry.signed_amount),
+                    entry.bill_id,
+                    entry.bill.patient.mrn,
+                    entry.doctor.username,
+                    entry.received_by.username,
+                    entry.reference,
+                    entry.reason,
+                    entry.note,
+                ]
+            yield []
+            yield ["receipts", format_rupees(cash.receipts)]
+            yield ["refunds", format_rupees(cash.refunds)]
+            yield ["collections", format_rupees(cash.collections)]
+            yield ["receipts - refunds = collections", "yes" if cash.balanced else "NO"]
+
         header = [
             "date",
             "number",
@@ -307,7 +311,7 @@ class CashCsvView(CashView):
             "reason",
             "note",
         ]
-        response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_lines(header, rows()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cash-{cash.since}-{cash.until}.csv"'
         return response
 
