@@ -188,10 +188,11 @@ class Generator:
         from django.utils import timezone
 
         from apps.accounts.models import User
+        from apps.accounts.usernames import username_key
         from apps.audit.chain import GENESIS, content_hash
         from apps.audit.models import AuditEvent
         from apps.audit.policy import allowed_changes
-        from apps.billing.models import Bill, BillLine, Payment
+        from apps.billing.models import Bill, BillingSettings, BillLine, Payment
         from apps.consultations.models import ConsultationSession
         from apps.hospitals.models import Hospital
         from apps.patients.models import Patient
@@ -214,7 +215,7 @@ class Generator:
         ])  # fmt: skip
         self.users = Table(User, [
             "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
-            "is_staff", "is_active", "date_joined", "role", "hospital_id",
+            "is_staff", "is_active", "date_joined", "role", "hospital_id", "username_key", "session_generation",
         ])  # fmt: skip
         self.patients = Table(Patient, [
             "id", "hospital_id", "created_at", "mrn_number", "full_name", "age", "gender", "phone_number",
@@ -241,6 +242,11 @@ class Generator:
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "is_printed", "printed_at",
             "print_count", "is_dispensed", "dispensed_at", "dispensed_by_id",
         ])  # fmt: skip
+        self.billing_settings = Table(BillingSettings, [
+            "id", "hospital_id", "created_at", "default_consultation_fee", "follow_up_fee",
+            "require_payment_before_consultation", "discount_by_receptionist", "discount_by_hospital_admin",
+            "updated_at",
+        ])  # fmt: skip
         self.bills = Table(Bill, [
             "id", "hospital_id", "created_at", "visit_id", "session_id", "patient_id", "doctor_id", "bill_date",
             "status", "total", "paid", "created_by_id", "cancelled_at", "cancelled_by_id", "cancel_reason",
@@ -262,11 +268,12 @@ class Generator:
         # Each hospital's audit chain as record_event extends it: (seq, hash) of its last event.
         self.chains: dict[int, tuple[int, str]] = {}
         self.genesis, self.content_hash, self.allowed_changes = GENESIS, content_hash, allowed_changes
+        self.username_key = username_key
         # Parents before children: each flush commits rows their foreign keys can find.
         self.tables = [
             self.hospitals, self.users, self.patients, self.visits, self.vitals, self.sessions,
-            self.prescriptions, self.items, self.dispense_records, self.bills, self.bill_lines, self.payments,
-            self.audit,
+            self.prescriptions, self.items, self.dispense_records, self.billing_settings, self.bills,
+            self.bill_lines, self.payments, self.audit,
         ]  # fmt: skip
         self.tokens: dict[tuple[int, date], int] = {}
         self.staff: dict[int, dict[str, list[tuple[int, str, str]]]] = {}
@@ -351,7 +358,7 @@ class Generator:
     def user(self, joined, username, role, hospital_id, first, last) -> tuple[int, str, str]:
         user_id = self.users.add(
             self.password_hash, None, role == "SUPER_ADMIN", username, first, last, f"{username}@bench.example",
-            role == "SUPER_ADMIN", True, joined, role, hospital_id,
+            role == "SUPER_ADMIN", True, joined, role, hospital_id, self.username_key(username), 0,
         )  # fmt: skip
         return (user_id, username, role)
 
@@ -361,6 +368,7 @@ class Generator:
             f"{number} {self.random.choice(AREAS)}, Bengaluru", f"080-4{number:03d}0000", TIME_ZONE, 0,
             opened, opened,
         )  # fmt: skip
+        self.billing_settings.add(hospital_id, opened, FEE_PAISE, 0, False, True, True, opened)
         prefix = f"h{number:02d}"
         names = iter(self.random.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], 20))
         staff = {

@@ -180,11 +180,8 @@ def cash_for(request, filters: dict):
     else:
         require(filters.get("user") in (None, request.user.pk), "You see your own day's cash.")
     cash = selectors.day_cash(hospital=hospital, since=since, until=until, user=user)
-    cash.not_closed = []
-    if user is None and since == until:
-        cash.not_closed = [
-            row["user"].username for row in selectors.cash_desk_users(hospital=hospital, day=since) if not row["closed"]
-        ]
+    cash.desk = selectors.cash_desk_users(hospital=hospital, day=since) if user is None and since == until else None
+    cash.not_closed = [row["user"].username for row in cash.desk or () if not row["closed"]]
     return cash
 
 

@@ -26,7 +26,6 @@ from common.permissions import (
     can_manage_billing,
     can_read_bills,
     can_refund,
-    can_view_all_cash,
 )
 from common.submissions import Done
 
@@ -236,17 +235,18 @@ class CashView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
         cash = cash_for(self.request, filters)
         hospital = self.request.user.hospital
         today = hospital.local_date()
+        me = self.request.user
         context = {
             "cash": cash,
             "today": today,
             "filters": filters,
-            "may_close": can_close_day(self.request.user)
+            # The day's closes are everyone's (no user chosen) or one's own: one's own close is among them.
+            "may_close": can_close_day(me)
             and cash.is_one_day
             and cash.since <= today
-            and not selectors.is_day_closed(hospital=hospital, user=self.request.user, day=cash.since),
-            "desk": selectors.cash_desk_users(hospital=hospital, day=cash.since)
-            if can_view_all_cash(self.request.user) and cash.is_one_day
-            else None,
+            and cash.user in (None, me)
+            and not any(close.user_id == me.pk for close in cash.closes),
+            "desk": cash.desk,
         }
         return super().get_context_data(**context, **kwargs)
 
