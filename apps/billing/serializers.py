@@ -196,12 +196,12 @@ class ModeRowOutput(CashRowOutput):
 
 
 class DoctorRowOutput(CashRowOutput):
-    doctor = serializers.IntegerField()
+    doctor = IdField(read_only=True)
     doctor_username = serializers.CharField(source="doctor__username")
 
 
 class UserRowOutput(CashRowOutput):
-    user = serializers.IntegerField(source="received_by")
+    user = IdField(read_only=True, source="received_by")
     username = serializers.CharField(source="received_by__username")
 
 
