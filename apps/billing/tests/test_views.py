@@ -226,3 +226,12 @@ def test_cash_and_bill_pages_make_a_fixed_number_of_queries(client, w, django_as
         services.take_payment(by=w.receptionist, bill=w.bill, amount=100, mode="cash")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse(name, args=args))
+
+
+def test_starting_an_unpaid_consultation_is_refused_with_a_clear_message(client, w):
+    services.update_billing_settings(by=w.hospital_admin, require_payment_before_consultation=True)
+    client = as_user(client, w.doctor)
+    answer = client.post(reverse("opd:start", args=[w.waiting.pk]), follow=True)
+    assert "takes the fee before the consultation" in answer.content.decode()
+    w.waiting.refresh_from_db()
+    assert w.waiting.started_at is None
