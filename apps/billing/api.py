@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from apps.billing import selectors, services
 from apps.billing.serializers import (
     BillFilter,
-    BillingSettingsIO,
+    BillingSettingsInput,
+    BillingSettingsOutput,
     BillInput,
     BillOutput,
     CancelInput,
@@ -221,16 +222,19 @@ class CloseDayApi(ApiView):
 class BillingSettingsApi(ApiView):
     permission_classes = [role_permission(can_manage_billing)]
 
-    @api_doc(summary="The hospital's fees and billing rules", response=BillingSettingsIO)
+    @api_doc(summary="The hospital's fees and billing rules", response=BillingSettingsOutput)
     def get(self, request):
-        return self.respond(BillingSettingsIO, selectors.billing_settings_get(hospital=request.user.hospital))
+        return self.respond(BillingSettingsOutput, selectors.billing_settings_get(hospital=request.user.hospital))
 
     @api_doc(
-        summary="Change fees and billing rules", request=BillingSettingsIO, response=BillingSettingsIO, errors=(400,)
+        summary="Change fees and billing rules",
+        request=BillingSettingsInput,
+        response=BillingSettingsOutput,
+        errors=(400,),
     )
     def patch(self, request):
-        settings = services.update_billing_settings(by=request.user, **self.input(BillingSettingsIO))
-        return self.respond(BillingSettingsIO, settings)
+        settings = services.update_billing_settings(by=request.user, **self.input(BillingSettingsInput))
+        return self.respond(BillingSettingsOutput, settings)
 
 
 class PriceListApi(ApiView):

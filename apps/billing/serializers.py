@@ -235,7 +235,15 @@ class CashOutput(serializers.Serializer):
     )
 
 
-class BillingSettingsIO(StrictInput):
+class BillingSettingsOutput(serializers.Serializer):
+    default_consultation_fee = RupeesOutput()
+    follow_up_fee = RupeesOutput(help_text='"0.00": follow-ups inside validity are free.')
+    require_payment_before_consultation = serializers.BooleanField()
+    discount_by_receptionist = serializers.BooleanField()
+    discount_by_hospital_admin = serializers.BooleanField()
+
+
+class BillingSettingsInput(StrictInput):
     default_consultation_fee = RupeesField(allow_zero=True, required=False)
     follow_up_fee = RupeesField(
         allow_zero=True, required=False, help_text='"0.00": follow-ups inside validity are free.'
