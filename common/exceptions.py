@@ -173,7 +173,12 @@ class AllergyConflict(Conflict):
 
     def __init__(self, message: str, *, allergies):
         self.allergies = list(allergies)
-        super().__init__(message, extra={"allergies": [allergy.pk for allergy in self.allergies]})
+        # The message also belongs to the field that lifts the refusal, so forms show it right there.
+        super().__init__(
+            message,
+            errors={"allergy_override_reason": [message]},
+            extra={"allergies": [allergy.pk for allergy in self.allergies]},
+        )
 
 
 class RegistrationMissing(Conflict):
