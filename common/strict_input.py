@@ -22,7 +22,11 @@ def is_invisible(text: str) -> bool:
 
 
 class VisibleText(serializers.CharField):
+    """Text only: a number or a boolean is refused (DRF's CharField would store 12 as "12")."""
+
     def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
         value = super().to_internal_value(data)
         if value and is_invisible(value):
             if self.allow_blank:
