@@ -61,7 +61,7 @@ def complete_consultation(*, by: User, session: ConsultationSession) -> Consulta
         if not by.registration_number.strip() and items_active_at_end_of(session=session).exists():
             raise RegistrationMissing(
                 "Your registration number is not on your profile, and a prescription must carry it. "
-                "Ask your hospital admin to add it (Staff → your profile); then complete the consultation."
+                "Ask your hospital admin to add it on the Staff page, then complete the consultation."
             )
         session = sessions.complete_session(session=session)
         record = get_or_create_dispense_record(session=session)
