@@ -2,13 +2,14 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from apps.hospitals.models import Hospital
 from apps.patients.models import Patient
 from common.exceptions import NotFound
 
 _MRN = re.compile(r"^(?:p-?|#)?0*(\d{1,9})$", re.IGNORECASE)
 
 
-def patient_search(*, hospital, q: str = "", limit: int | None = 50) -> QuerySet[Patient]:
+def patient_search(*, hospital: Hospital, q: str = "", limit: int | None = 50) -> QuerySet[Patient]:
     """Patients of `hospital` matching a name fragment, an MRN ("P-000123", "123") or a phone.
 
     A full phone number returns every patient who shares it (a family). An empty
@@ -18,7 +19,7 @@ def patient_search(*, hospital, q: str = "", limit: int | None = 50) -> QuerySet
     return patients if limit is None else patients[:limit]
 
 
-def _matching(hospital, q: str) -> QuerySet[Patient]:
+def _matching(hospital: Hospital, q: str) -> QuerySet[Patient]:
     patients = Patient.objects.filter(hospital=hospital)
     q = " ".join((q or "").split())
     if not q:
@@ -37,7 +38,7 @@ def _matching(hospital, q: str) -> QuerySet[Patient]:
     return patients.filter(full_name__icontains=q).order_by("full_name", "mrn_number")
 
 
-def patient_get(*, hospital, patient_id) -> Patient:
+def patient_get(*, hospital: Hospital, patient_id: int) -> Patient:
     try:
         return Patient.objects.get(hospital=hospital, pk=int(patient_id))
     except (Patient.DoesNotExist, ValueError, TypeError):

@@ -1,6 +1,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
 from apps.prescriptions.models import Prescription, PrescriptionItem
@@ -29,7 +30,7 @@ def ensure_prescription(*, visit: Visit) -> tuple[Prescription, bool]:
     return Prescription.objects.get_or_create(visit=visit, defaults={"hospital_id": visit.hospital_id})
 
 
-def record_prescription_view(*, by, prescription: Prescription) -> Prescription:
+def record_prescription_view(*, by: User, prescription: Prescription) -> Prescription:
     """Note who read a prescription (health data, SPEC §7) and return it.
 
     Refuses: another hospital's (NotFound); anyone but the visit's doctor and the
@@ -47,7 +48,7 @@ def record_prescription_view(*, by, prescription: Prescription) -> Prescription:
     return prescription
 
 
-def _lock_open_session(*, by, session: ConsultationSession) -> ConsultationSession:
+def _lock_open_session(*, by: User, session: ConsultationSession) -> ConsultationSession:
     """Only the session's doctor changes items, and only while it is open (row locked until commit)."""
     ensure_same_hospital(by, session)
     require(can_change_prescription(by, session), "Only this session's doctor can change its prescription.")
@@ -65,7 +66,7 @@ def _duplicate_message(name: str) -> str:
 
 def add_prescription_item(
     *,
-    by,
+    by: User,
     session: ConsultationSession,
     medicine_name: str,
     dosage: str,
@@ -97,8 +98,8 @@ def add_prescription_item(
             full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
             # The session's lock serialises every change to this prescription (one open session per
             # visit), so this check sees every earlier add.
-            existing = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
-            if existing := existing.first():
+            active = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
+            if existing := active.first():
                 raise DuplicateActiveItem(_duplicate_message(existing.medicine_name))
             item.save()
             record_event(
@@ -117,7 +118,7 @@ def add_prescription_item(
 
 
 def stop_prescription_item(
-    *, by, session: ConsultationSession, item: PrescriptionItem | None = None, medicine_name: str | None = None
+    *, by: User, session: ConsultationSession, item: PrescriptionItem | None = None, medicine_name: str | None = None
 ) -> PrescriptionItem:
     """Stop an active item, named by the item or by its medicine name (case-insensitive), in an open session.
 
