@@ -2,6 +2,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -56,7 +57,7 @@ def _ensure_below_limit(hospital: Hospital, role: str) -> Hospital:
     return locked
 
 
-def _clean_username(username: str, *, exclude_pk=None) -> str:
+def _clean_username(username: str, *, exclude_pk: int | None = None) -> str:
     """A new or changed username: the safe alphabet, and no other account with the same key."""
     username = (username or "").strip()
     if not username:
@@ -79,7 +80,7 @@ def _validate_password(password: str, user: User) -> None:
         raise Invalid(error.messages[0], errors={"password": list(error.messages)}) from None
 
 
-def _save_user(user: User, **save_kwargs) -> None:
+def _save_user(user: User, **save_kwargs: Any) -> None:
     try:
         with transaction.atomic():
             user.save(**save_kwargs)
@@ -160,7 +161,7 @@ def set_staff_status(*, by: User, user: User, is_active: bool) -> User:
     _ensure_manageable(by, user)
     with transaction.atomic():
         if is_active:
-            _ensure_below_limit(user.hospital, user.role)
+            _ensure_below_limit(user.staff_hospital, user.role)
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_active == is_active:
             return user
@@ -300,7 +301,7 @@ def record_logout(*, user: User) -> None:
         record_event(actor=user, action="auth.logout", target=user, summary=f"{user.username} logged out")
 
 
-def update_staff_account(*, by: User, user: User, is_active: bool | None = None, **details) -> User:
+def update_staff_account(*, by: User, user: User, is_active: bool | None = None, **details: Any) -> User:
     """Change an account's details and status in one step (the API's PATCH); see the two services it combines.
 
     The status first: re-activation locks the hospital row, and no lock may follow an audit event's

@@ -7,6 +7,10 @@ action checks who may act and writes the one audit event. `record_session_view` 
 service of its own: who read a session's health data.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,6 +22,9 @@ from common.constants import SessionStatus
 from common.exceptions import SessionNotOpen, SessionNotStarted
 from common.permissions import can_view_session, ensure_same_hospital, require
 
+if TYPE_CHECKING:
+    from apps.visits.models import Visit
+
 
 def lock_doctor(doctor: User) -> None:
     """Lock the doctor's row until commit. It serialises what must not race for one doctor:
@@ -25,7 +32,7 @@ def lock_doctor(doctor: User) -> None:
     User.objects.select_for_update().filter(pk=doctor.pk).values_list("pk").first()
 
 
-def open_session(*, visit, number: int, by: User) -> ConsultationSession:
+def open_session(*, visit: Visit, number: int, by: User) -> ConsultationSession:
     """Open session `number` of `visit` with the doctor's next token of the hospital's day.
 
     A step: the caller holds the doctor's lock (`lock_doctor`), so the highest token read here

@@ -110,7 +110,7 @@ DEMO_DOCTOR_PROFILES = {
 
 # Allergies and chronic conditions, by patient: (category, substance, kind, severity, reaction, ICD code).
 _A, _C = AllergyCategory.ALLERGY, AllergyCategory.CONDITION
-DEMO_ALLERGIES = {
+DEMO_ALLERGIES: dict[str, list[tuple[str, str, str, str, str, str]]] = {
     "Ramesh Patil": [
         (_C, "Hypertension", "", "", "", "I10"),
         (_C, "Dyslipidaemia", "", "", "", "E78.5"),
@@ -165,7 +165,7 @@ def build_demo() -> None:
         )
         admin = admin or staff[account.username]
     for username, profile in DEMO_DOCTOR_PROFILES.items():
-        staff[username] = update_staff_details(by=admin, user=staff[username], **profile)
+        staff[username] = update_staff_details(by=staff["demo_admin"], user=staff[username], **profile)
     desk, doctor, doctor2, pharmacist = (
         staff["demo_reception"],
         staff["demo_doctor"],

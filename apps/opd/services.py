@@ -6,6 +6,9 @@ checks who may act, runs the steps of the apps below in one transaction and writ
 one audit event that names what the steps made.
 """
 
+from datetime import datetime
+from typing import cast
+
 from django.db import transaction
 
 from apps.accounts.models import User
@@ -40,7 +43,7 @@ def start_consultation(*, by: User, session: ConsultationSession) -> Consultatio
             action="session.start",
             target=session,
             summary=f"Started session {session.session_number} of visit #{session.visit_id}",
-            changes={"started_at": session.started_at.isoformat()}
+            changes={"started_at": cast(datetime, session.started_at).isoformat()}  # set by start_session
             | ({"prescription_created": prescription.pk} if created else {}),
         )
         return session

@@ -3,6 +3,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from apps.patients.models import AllergyCategory, Patient, PatientAllergy
@@ -37,7 +38,7 @@ def _clean_fields(patient: Patient) -> None:
     patient.address = (patient.address or "").strip()
     if not patient.full_name:
         raise Invalid.on_field("full_name", "Enter the patient's name.")
-    errors = {}
+    errors: dict[str, list[str]] = {}
     try:
         patient.phone_number = normalise_phone(patient.phone_number)
     except Invalid as error:
@@ -50,7 +51,9 @@ def _clean_fields(patient: Patient) -> None:
         raise Invalid(errors=errors) if len(errors) > 1 else Invalid(next(iter(errors.values()))[0], errors=errors)
 
 
-def create_patient(*, by, full_name: str, age: int, gender: str, phone_number: str = "", address: str = "") -> Patient:
+def create_patient(
+    *, by: User, full_name: str, age: int, gender: str, phone_number: str = "", address: str = ""
+) -> Patient:
     """Register a patient in the receptionist's hospital with the next MRN.
 
     MRNs are sequential per hospital and never reused: the hospital row is locked
@@ -61,7 +64,7 @@ def create_patient(*, by, full_name: str, age: int, gender: str, phone_number: s
     """
     require(can_register_patient(by))
     patient = Patient(
-        hospital_id=by.hospital_id,
+        hospital_id=by.staff_hospital_id,
         full_name=full_name,
         age=age,
         gender=gender,
@@ -88,7 +91,7 @@ def create_patient(*, by, full_name: str, age: int, gender: str, phone_number: s
 
 def update_patient(
     *,
-    by,
+    by: User,
     patient: Patient,
     full_name: str | None = None,
     age: int | None = None,
@@ -143,7 +146,7 @@ def _duplicate_allergy(allergy: PatientAllergy) -> Invalid:
 
 def record_allergy(
     *,
-    by,
+    by: User,
     patient: Patient,
     category: str = AllergyCategory.ALLERGY,
     substance: str,
@@ -232,7 +235,7 @@ def _clean_allergy(allergy: PatientAllergy) -> None:
         raise Invalid(first if len(errors) == 1 else None, errors=errors)
 
 
-def retire_allergy(*, by, allergy: PatientAllergy) -> PatientAllergy:
+def retire_allergy(*, by: User, allergy: PatientAllergy) -> PatientAllergy:
     """Retire an allergy or condition that no longer holds: kept in the chart's history, never deleted.
 
     Retiring one already retired changes nothing and records nothing (a double click).

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 
+from apps.hospitals.models import Hospital
 from apps.patients.selectors import active_allergies_prefetch, banner_allergies
 from apps.pharmacy.models import DispenseRecord
 from apps.prescriptions.models import PrescriptionItem
@@ -9,7 +10,7 @@ from common.exceptions import Invalid, NotFound
 STATUSES = ("pending", "printed", "dispensed")
 
 
-def _records(hospital) -> QuerySet[DispenseRecord]:
+def _records(hospital: Hospital) -> QuerySet[DispenseRecord]:
     items = PrescriptionItem.objects.select_related("session", "stopped_in_session").order_by("created_at", "id")
     return (
         DispenseRecord.objects.filter(hospital=hospital)
@@ -31,7 +32,7 @@ def _records(hospital) -> QuerySet[DispenseRecord]:
     )
 
 
-def dispense_record_list(*, hospital, status: str | None = None) -> QuerySet[DispenseRecord]:
+def dispense_record_list(*, hospital: Hospital, status: str | None = None) -> QuerySet[DispenseRecord]:
     """The pharmacy's records. pending = not yet dispensed (waiting to be printed or handed over),
     printed = printed and not dispensed, both oldest first; dispensed = handed over, newest first;
     no status: every record, newest first. Each order has an index of its own (see the model)."""
@@ -47,7 +48,7 @@ def dispense_record_list(*, hospital, status: str | None = None) -> QuerySet[Dis
     return records.filter(is_dispensed=True).order_by("-dispensed_at", "-id")
 
 
-def dispense_record_get(*, hospital, record_id) -> DispenseRecord:
+def dispense_record_get(*, hospital: Hospital, record_id: int) -> DispenseRecord:
     try:
         return _records(hospital).get(pk=int(record_id))
     except (DispenseRecord.DoesNotExist, ValueError, TypeError):

@@ -1,9 +1,11 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
 from apps.patients.allergy_matching import matching_allergies
+from apps.patients.models import Patient, PatientAllergy
 from apps.patients.selectors import active_allergies
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from apps.visits.models import Visit
@@ -39,7 +41,7 @@ def ensure_prescription(*, visit: Visit) -> tuple[Prescription, bool]:
     return Prescription.objects.get_or_create(visit=visit, defaults={"hospital_id": visit.hospital_id})
 
 
-def record_prescription_view(*, by, prescription: Prescription) -> Prescription:
+def record_prescription_view(*, by: User, prescription: Prescription) -> Prescription:
     """Note who read a prescription (health data, SPEC §7) and return it.
 
     Refuses: another hospital's (NotFound); anyone but the visit's doctor and the
@@ -57,7 +59,7 @@ def record_prescription_view(*, by, prescription: Prescription) -> Prescription:
     return prescription
 
 
-def _lock_open_session(*, by, session: ConsultationSession) -> ConsultationSession:
+def _lock_open_session(*, by: User, session: ConsultationSession) -> ConsultationSession:
     """Only the session's doctor changes items, and only while it is open (row locked until commit)."""
     ensure_same_hospital(by, session)
     require(can_change_prescription(by, session), "Only this session's doctor can change its prescription.")
@@ -77,7 +79,7 @@ def _duplicate_message(name: str) -> str:
     return f"{name} is already on this prescription; stop it first to change it."
 
 
-def _allergy_message(medicine_name: str, allergies) -> str:
+def _allergy_message(medicine_name: str, allergies: list[PatientAllergy]) -> str:
     described = "; ".join(
         f"{a.substance} ({a.get_severity_display().lower()}{': ' + a.reaction if a.reaction else ''})"
         for a in allergies
@@ -88,7 +90,7 @@ def _allergy_message(medicine_name: str, allergies) -> str:
     )
 
 
-def check_allergies(*, patient, medicine_name: str, override_reason: str) -> list:
+def check_allergies(*, patient: Patient, medicine_name: str, override_reason: str) -> list[PatientAllergy]:
     """The patient's active allergies that `medicine_name` matches (apps.patients.allergy_matching).
 
     A step of adding an item (its event records the override). Refuses a match without an
@@ -102,7 +104,7 @@ def check_allergies(*, patient, medicine_name: str, override_reason: str) -> lis
 
 def add_prescription_item(
     *,
-    by,
+    by: User,
     session: ConsultationSession,
     medicine_name: str,
     dosage: str,
@@ -140,8 +142,8 @@ def add_prescription_item(
             full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
             # The session's lock serialises every change to this prescription (one open session per
             # visit), so this check sees every earlier add.
-            existing = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
-            if existing := existing.first():
+            active = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
+            if existing := active.first():
                 raise DuplicateActiveItem(_duplicate_message(existing.medicine_name))
             overridden = check_allergies(
                 patient=session.visit.patient, medicine_name=item.medicine_name, override_reason=override_reason
@@ -174,7 +176,7 @@ def add_prescription_item(
 
 
 def stop_prescription_item(
-    *, by, session: ConsultationSession, item: PrescriptionItem | None = None, medicine_name: str | None = None
+    *, by: User, session: ConsultationSession, item: PrescriptionItem | None = None, medicine_name: str | None = None
 ) -> PrescriptionItem:
     """Stop an active item, named by the item or by its medicine name (case-insensitive), in an open session.
 
