@@ -179,3 +179,21 @@ class TestMatching:
     @given(st.text(max_size=40))
     def test_normalising_twice_changes_nothing(self, text):
         assert normalise(normalise(text)) == normalise(text)
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_records_of_one_allergy_keep_one():
+    from apps.accounts.tests.factories import UserFactory
+    from apps.hospitals.tests.factories import HospitalFactory
+    from common.constants import Role
+    from common.testing import run_concurrently
+
+    hospital = HospitalFactory()
+    desk = UserFactory(hospital=hospital, role=Role.RECEPTIONIST)
+    patient = PatientFactory(hospital=hospital)
+    outcomes = run_concurrently(8, lambda n: record_allergy(by=desk, patient=patient, **PENICILLIN).pk)
+    assert len([o for o in outcomes if isinstance(o, int)]) == 1, outcomes
+    assert all("already recorded" in o for o in outcomes if not isinstance(o, int)), outcomes
+    assert PatientAllergy.objects.filter(patient=patient, is_active=True).count() == 1
+    assert AuditEvent.objects.filter(action="allergy.create").count() == 1
