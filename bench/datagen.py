@@ -184,6 +184,7 @@ class Generator:
         from django.utils import timezone
 
         from apps.accounts.models import User
+        from apps.accounts.usernames import username_key
         from apps.audit.chain import GENESIS, content_hash
         from apps.audit.models import AuditEvent
         from apps.audit.policy import allowed_changes
@@ -211,6 +212,7 @@ class Generator:
             "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
             "is_staff", "is_active", "date_joined", "role", "hospital_id",
             "qualification", "registration_council", "registration_number", "signature_text",
+            "username_key", "session_generation",
         ])  # fmt: skip
         self.patients = Table(Patient, [
             "id", "hospital_id", "created_at", "mrn_number", "full_name", "age", "gender", "phone_number",
@@ -245,6 +247,7 @@ class Generator:
         # Each hospital's audit chain as record_event extends it: (seq, hash) of its last event.
         self.chains: dict[int, tuple[int, str]] = {}
         self.genesis, self.content_hash, self.allowed_changes = GENESIS, content_hash, allowed_changes
+        self.username_key = username_key
         # Parents before children: each flush commits rows their foreign keys can find.
         self.tables = [
             self.hospitals, self.users, self.patients, self.visits, self.vitals, self.sessions,
@@ -334,8 +337,9 @@ class Generator:
         user_id = self.users.add(
             self.password_hash, None, role == "SUPER_ADMIN", username, first, last, f"{username}@bench.example",
             role == "SUPER_ADMIN", True, joined, role, hospital_id,
-            *(("MBBS", "Maharashtra Medical Council", f"MMC-{joined:%Y}/{len(username):02d}{username[-4:]}", "")
+            *(("MBBS", "Maharashtra Medical Council", f"MMC-{username.replace('_', '-').upper()}", "")
               if role == "DOCTOR" else ("", "", "", "")),
+            self.username_key(username), 0,
         )  # fmt: skip
         return (user_id, username, role)
 
