@@ -184,6 +184,7 @@ class Generator:
         from django.utils import timezone
 
         from apps.accounts.models import User
+        from apps.accounts.usernames import username_key
         from apps.audit.chain import GENESIS, content_hash
         from apps.audit.models import AuditEvent
         from apps.audit.policy import allowed_changes
@@ -210,6 +211,8 @@ class Generator:
         self.users = Table(User, [
             "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
             "is_staff", "is_active", "date_joined", "role", "hospital_id",
+            "qualification", "registration_council", "registration_number", "signature_text",
+            "username_key", "session_generation",
         ])  # fmt: skip
         self.patients = Table(Patient, [
             "id", "hospital_id", "created_at", "mrn_number", "full_name", "age", "gender", "phone_number",
@@ -231,6 +234,7 @@ class Generator:
         self.items = Table(PrescriptionItem, [
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "medicine_name", "dosage",
             "frequency", "duration", "instructions", "status", "stopped_in_session_id", "stopped_at",
+            "allergy_override_reason",
         ])  # fmt: skip
         self.dispense_records = Table(DispenseRecord, [
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "is_printed", "printed_at",
@@ -243,6 +247,7 @@ class Generator:
         # Each hospital's audit chain as record_event extends it: (seq, hash) of its last event.
         self.chains: dict[int, tuple[int, str]] = {}
         self.genesis, self.content_hash, self.allowed_changes = GENESIS, content_hash, allowed_changes
+        self.username_key = username_key
         # Parents before children: each flush commits rows their foreign keys can find.
         self.tables = [
             self.hospitals, self.users, self.patients, self.visits, self.vitals, self.sessions,
@@ -332,6 +337,9 @@ class Generator:
         user_id = self.users.add(
             self.password_hash, None, role == "SUPER_ADMIN", username, first, last, f"{username}@bench.example",
             role == "SUPER_ADMIN", True, joined, role, hospital_id,
+            *(("MBBS", "Maharashtra Medical Council", f"MMC-{username.replace('_', '-').upper()}", "")
+              if role == "DOCTOR" else ("", "", "", "")),
+            self.username_key(username), 0,
         )  # fmt: skip
         return (user_id, username, role)
 
@@ -438,7 +446,7 @@ class Generator:
             moment += timedelta(seconds=self.random.randint(20, 90))
             item_id = self.items.add(
                 hospital_id, moment, prescription_id, session_id, name, dose, self.random.choice(FREQUENCIES),
-                self.random.choice(DURATIONS), self.random.choice(INSTRUCTIONS), "active", None, None,
+                self.random.choice(DURATIONS), self.random.choice(INSTRUCTIONS), "active", None, None, "",
             )  # fmt: skip
             self.event(
                 moment, doctor, hospital_id, "prescription.item_add", "prescriptions.prescriptionitem", item_id,
@@ -529,7 +537,7 @@ class Generator:
         # Flushes happen between days, so an item added in this visit is still buffered.
         line_index = len(self.items.lines) - (self.items.next_id - item_id)
         fields = self.items.lines[line_index].split("\t")
-        fields[-3:] = ["stopped", str(session_id), when.isoformat()]
+        fields[-4:-1] = ["stopped", str(session_id), when.isoformat()]  # the last is allergy_override_reason
         self.items.lines[line_index] = "\t".join(fields)
 
     def live_day(self, hospital_id, day, count) -> None:

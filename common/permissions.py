@@ -17,8 +17,11 @@ functions without an object, as the gate of a page or endpoint; services call
 | read the audit log (all / own)      | ✓  | ✓  |      |              |          |
 | list, create, manage accounts       | ✓¹ | ✓² |      |              |          |
 | staff roster pages, Today dashboard |    | ✓  |      |              |          |
+| edit a doctor's profile (reg. no.)  |    | ✓  |      |              |          |
 | search patients, open a chart       |    |    | ✓    | ✓            |          |
 | register / edit a patient           |    |    | ✓    |              |          |
+| record / retire allergies           |    |    | ✓    | ✓            |          |
+| read allergies and conditions       |    |    | ✓    | ✓            | ✓        |
 | create a visit, start a follow-up   |    |    | ✓    |              |          |
 | read / close a visit                |    |    | ✓    | own visits   |          |
 | see the queue                       |    |    |      | ✓ (own)      |          |
@@ -106,6 +109,11 @@ def can_manage_staff(user: Any) -> bool:
     return has_role(user, Role.HOSPITAL_ADMIN)
 
 
+def can_edit_doctor_profile(user: Any) -> bool:
+    """A doctor's qualification, registration council and number, signature text (SPEC §9): the hospital admin."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
+
+
 def can_view_hospital_dashboard(user: Any) -> bool:
     """The hospital admin's "Today" page."""
     return has_role(user, Role.HOSPITAL_ADMIN)
@@ -125,6 +133,16 @@ def can_register_patient(user: Any) -> bool:
 
 def can_edit_patient(user: Any) -> bool:
     return has_role(user, Role.RECEPTIONIST)
+
+
+def can_record_allergies(user: Any) -> bool:
+    """Record or retire a patient's allergies and chronic conditions: the front desk or any doctor (SPEC §9)."""
+    return has_role(user, Role.RECEPTIONIST, Role.DOCTOR)
+
+
+def can_read_allergies(user: Any) -> bool:
+    """Read a patient's allergies and conditions: who records them, and the pharmacy that dispenses (SPEC §1)."""
+    return has_role(user, Role.RECEPTIONIST, Role.DOCTOR, Role.MEDICAL_STAFF)
 
 
 def can_create_visit(user: Any) -> bool:

@@ -6,7 +6,7 @@ from apps.accounts.api import MeApi, TokenApi, UserDetailApi, UserListApi
 from apps.audit.api import AuditEventListApi
 from apps.hospitals.api import HospitalDetailApi, HospitalListApi
 from apps.opd.api import CompleteSessionApi, QueueApi, SessionApi, StartSessionApi
-from apps.patients.api import PatientDetailApi, PatientListApi
+from apps.patients.api import AllergyDetailApi, AllergyListApi, PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
 from apps.prescriptions.api import AddItemApi, PrescriptionApi, StopItemApi, StopItemByNameApi
 from apps.visits.api import CloseVisitApi, DoctorListApi, FollowUpApi, VisitDetailApi, VisitListApi
@@ -20,6 +20,8 @@ urlpatterns = [
     path("users/<id:pk>/", UserDetailApi.as_view(), name="user"),
     path("patients/", PatientListApi.as_view(), name="patients"),
     path("patients/<id:pk>/", PatientDetailApi.as_view(), name="patient"),
+    path("patients/<id:pk>/allergies/", AllergyListApi.as_view(), name="patient-allergies"),
+    path("patients/<id:pk>/allergies/<id:allergy_id>/", AllergyDetailApi.as_view(), name="patient-allergy"),
     # Not in the SPEC table: the front desk needs the doctors' ids to create a visit.
     path("doctors/", DoctorListApi.as_view(), name="doctors"),
     path("visits/", VisitListApi.as_view(), name="visits"),

@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 from apps.accounts.tests.factories import UserFactory
 from apps.opd.services import complete_consultation, start_consultation
-from apps.patients.services import create_patient
+from apps.patients.models import AllergyKind, AllergySeverity
+from apps.patients.services import create_patient, record_allergy
 from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.services import mark_as_printed
 from apps.prescriptions.services import add_prescription_item
@@ -16,7 +17,8 @@ MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
 
 def build_world(hospital, prefix: str) -> SimpleNamespace:
     """Staff of each role; `visit` has a started session with one item; `visit2`'s session is completed,
-    its record printed; `waiting` is a session the doctor has not started; `patient3` has no visit yet."""
+    its record printed; `waiting` is a session the doctor has not started; `patient3` has no visit yet.
+    `patient` (of `visit`) is allergic to penicillin (`allergy`)."""
     users = {
         role: UserFactory(role=getattr(Role, role.upper()), hospital=hospital, username=f"{prefix}{role}")
         for role in ("hospital_admin", "receptionist", "doctor", "medical_staff")
@@ -27,6 +29,14 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         create_patient(by=desk, full_name=f"Patient {n}", age=40, gender="F", phone_number=f"98765{n:05d}")
         for n in (1, 2, 3, 4)
     ]
+    allergy = record_allergy(
+        by=desk,
+        patient=patients[0],
+        substance="Penicillin",
+        kind=AllergyKind.DRUG,
+        severity=AllergySeverity.SEVERE,
+        reaction="Rash all over",
+    )
     visit = create_visit_with_vitals(by=desk, patient=patients[0], doctor=doctor, vitals={"pulse_rate": 72})
     session = start_consultation(by=doctor, session=visit.sessions.get())
     item = add_prescription_item(by=doctor, session=session, medicine_name="Paracetamol", **MEDICINE)
@@ -41,6 +51,7 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         doctor2=doctor2,
         **users,
         patient=patients[0],
+        allergy=allergy,
         patient3=patients[2],
         visit=visit,
         session=session,

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.accounts.services import create_staff_user
+from apps.accounts.services import create_staff_user, update_staff_details
 from apps.hospitals.models import Hospital
 from apps.hospitals.services import create_hospital
 from apps.opd.services import complete_consultation, start_consultation
-from apps.patients.services import create_patient
+from apps.patients.models import AllergyCategory, AllergyKind, AllergySeverity
+from apps.patients.services import create_patient, record_allergy
 from apps.pharmacy.services import mark_as_dispensed, mark_as_printed
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
 from apps.visits.services import create_visit_with_vitals
@@ -91,6 +92,41 @@ DEMO_PATIENTS = [
 ]
 
 
+# The doctors' profiles (SPEC §9): the print carries them, and completing a prescription needs the number.
+DEMO_DOCTOR_PROFILES = {
+    "demo_doctor": {
+        "qualification": "MBBS, MD (General Medicine)",
+        "registration_council": "Maharashtra Medical Council",
+        "registration_number": "MMC-2009/07341",
+        "signature_text": "Dr. Asha Rao, Consultant Physician",
+    },
+    "demo_doctor2": {
+        "qualification": "MBBS, DNB (Family Medicine)",
+        "registration_council": "Delhi Medical Council",
+        "registration_number": "DMC/R/12345",
+        "signature_text": "Dr. Vikram Singh",
+    },
+}
+
+# Allergies and chronic conditions, by patient: (category, substance, kind, severity, reaction, ICD code).
+_A, _C = AllergyCategory.ALLERGY, AllergyCategory.CONDITION
+DEMO_ALLERGIES: dict[str, list[tuple[str, str, str, str, str, str]]] = {
+    "Ramesh Patil": [
+        (_C, "Hypertension", "", "", "", "I10"),
+        (_C, "Dyslipidaemia", "", "", "", "E78.5"),
+        (_A, "Atorvastatin", AllergyKind.DRUG, AllergySeverity.MILD, "muscle aches", ""),
+    ],
+    "Sunita Patil": [(_A, "Ibuprofen", AllergyKind.DRUG, AllergySeverity.MODERATE, "swelling of the lips", "")],
+    "Fatima Sheikh": [
+        (_A, "Penicillin", AllergyKind.DRUG, AllergySeverity.SEVERE, "rash and breathlessness", ""),
+        (_A, "Peanuts", AllergyKind.FOOD, AllergySeverity.MODERATE, "hives", ""),
+    ],
+    "John D'Souza": [(_C, "Type 2 diabetes mellitus", "", "", "", "E11")],
+}
+# Ramesh's statin matches his (mild) allergy: Dr. Rao overrides it, and the pharmacy sees that she did.
+ATORVASTATIN_OVERRIDE = "Mild aches only on 20 mg; benefit outweighs the risk at 10 mg, review in 2 weeks"
+
+
 def demo_exists() -> bool:
     return Hospital.objects.filter(name__iexact=DEMO_HOSPITAL_NAME).exists()
 
@@ -128,6 +164,8 @@ def build_demo() -> None:
             last_name=account.last_name,
         )
         admin = admin or staff[account.username]
+    for username, profile in DEMO_DOCTOR_PROFILES.items():
+        staff[username] = update_staff_details(by=staff["demo_admin"], user=staff[username], **profile)
     desk, doctor, doctor2, pharmacist = (
         staff["demo_reception"],
         staff["demo_doctor"],
@@ -139,6 +177,18 @@ def build_demo() -> None:
         create_patient(by=desk, full_name=name, age=age, gender=gender, phone_number=phone, address="Pune")
         for name, age, gender, phone, _ in DEMO_PATIENTS
     ]
+    for patient in patients:
+        for category, substance, kind, severity, reaction, icd_code in DEMO_ALLERGIES.get(patient.full_name, []):
+            record_allergy(
+                by=desk,
+                patient=patient,
+                category=category,
+                substance=substance,
+                kind=kind,
+                severity=severity,
+                reaction=reaction,
+                icd_code=icd_code,
+            )
     visits = [
         create_visit_with_vitals(by=desk, patient=patient, doctor=doctor2 if i == 5 else doctor, vitals=vitals)
         for i, (patient, (_, _, _, _, vitals)) in enumerate(zip(patients, DEMO_PATIENTS, strict=True))
@@ -148,7 +198,7 @@ def build_demo() -> None:
 
     def consult(visit, medicines, *, stop=None, complete=True):
         session = start_consultation(by=visit.doctor, session=visit.sessions.get(session_number=1))
-        for name, dosage, frequency, duration, instructions in medicines:
+        for name, dosage, frequency, duration, instructions, *override in medicines:
             add_prescription_item(
                 by=visit.doctor,
                 session=session,
@@ -157,6 +207,7 @@ def build_demo() -> None:
                 frequency=frequency,
                 duration=duration,
                 instructions=instructions,
+                allergy_override_reason=override[0] if override else "",
             )
         if stop:
             stop_prescription_item(by=visit.doctor, session=session, medicine_name=stop)
@@ -169,7 +220,7 @@ def build_demo() -> None:
         ramesh,
         [
             ("Amlodipine", "5 mg", "1-0-0", "30 days", "morning"),
-            ("Atorvastatin", "10 mg", "0-0-1", "30 days", "after dinner"),
+            ("Atorvastatin", "10 mg", "0-0-1", "30 days", "after dinner", ATORVASTATIN_OVERRIDE),
         ],
     )
     # Printed, waiting to be handed over.

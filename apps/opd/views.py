@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from apps.consultations.selectors import get_doctor_queue, session_get
 from apps.consultations.services import record_session_view
 from apps.opd import selectors, services
+from apps.patients.selectors import active_allergies
 from apps.prescriptions.forms import ItemForm
 from apps.prescriptions.selectors import item_get, prescription_for_visit
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
@@ -48,6 +49,11 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
     def session(self):
         return session_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
+    @cached_property
+    def allergies(self):
+        """The patient's active allergies and conditions: the banner, and the add form's override field."""
+        return active_allergies(hospital=self.request.user.hospital, patient=self.session.visit.patient)
+
     def consultation_page(self, *, item_form=None, status=200):
         """The consultation page, or for htmx only its prescription section (with the messages).
 
@@ -59,7 +65,8 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
         context = {
             "session": session,
             "prescription": prescription_for_visit(hospital=hospital, visit=session.visit),
-            "item_form": item_form or ItemForm(),
+            "item_form": item_form or ItemForm(allergies=self.allergies),
+            "allergies": self.allergies,
         }
         if self.request.htmx:
             template, status = "opd/_prescription.html", 200
@@ -110,14 +117,15 @@ class AddItemView(SessionMixin, View):
     role_check = can_change_prescription
 
     def post(self, request, pk):
-        form = ItemForm(request.POST)
+        form = ItemForm(request.POST, allergies=self.allergies)
         if form.is_valid():
             try:
                 item = add_prescription_item(by=request.user, session=self.session, **form.cleaned_data)
             except (Invalid, Conflict) as error:
                 add_domain_error(form, error)
             else:
-                return self.prescription_changed(f"Added {item.medicine_name}.")
+                overridden = " (allergy overridden)" if item.allergy_overridden else ""
+                return self.prescription_changed(f"Added {item.medicine_name}{overridden}.")
         return self.consultation_page(item_form=form, status=400)
 
 

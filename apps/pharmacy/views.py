@@ -30,6 +30,8 @@ class PharmacyListView(PharmacyMixin, TemplateView):
         page = keyset_page(self.request, records, page_size=self.page_size)
         for record in page:
             record.covered_items = selectors.record_items(record)
+            record.allergies = selectors.record_allergies(record)
+            record.allergy_overridden = any(item.allergy_overridden for item in record.covered_items)
         return super().get_context_data(page=page, status=status, statuses=selectors.STATUSES, **kwargs)
 
 
@@ -42,7 +44,12 @@ class RecordDetailView(PharmacyMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(record=self.record, items=selectors.record_items(self.record), **kwargs)
+        return super().get_context_data(
+            record=self.record,
+            items=selectors.record_items(self.record),
+            allergies=selectors.record_allergies(self.record),
+            **kwargs,
+        )
 
 
 class PrintView(RecordDetailView):

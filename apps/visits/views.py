@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from apps.patients.selectors import patient_get, patient_search
+from apps.patients.selectors import active_allergies, patient_get, patient_search
 from apps.visits import selectors, services
 from apps.visits.forms import VisitForm
 from common.constants import Role
@@ -62,6 +62,7 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             patient=self.patient,
+            allergies=active_allergies(hospital=self.request.user.hospital, patient=self.patient),
             visits=selectors.visits_for_patient(hospital=self.request.user.hospital, patient=self.patient),
             visit_form=kwargs.pop("visit_form", None) or self.visit_form(),
             **kwargs,
