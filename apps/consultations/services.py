@@ -8,6 +8,7 @@ service of its own: who read a session's health data.
 """
 
 import datetime
+import unicodedata
 
 from django.db import transaction
 from django.db.models import Max
@@ -131,10 +132,17 @@ MAX_LINES = {"complaints": 20, "diagnoses": 10, "investigations": 30}
 _TEXT_LIMITS = {"history": TEXT_LIMIT, "examination": TEXT_LIMIT, "advice": ADVICE_LIMIT}
 
 
+def _invisible_only(text: str) -> bool:
+    """Text of nothing but white space, zero-width and control characters: it looks empty, and is refused."""
+    return bool(text) and all(ch.isspace() or unicodedata.category(ch) in {"Cf", "Cc", "Zs"} for ch in text)
+
+
 def _clean_notes(field: str, value) -> str:
     """Free text keeps its lines; trailing space goes, and text of nothing but white space is empty."""
     if not isinstance(value, str):
         raise Invalid.on_field(field, "Write this as text.")
+    if _invisible_only(value.strip()):
+        raise Invalid.on_field(field, "This holds only invisible characters: write some text or leave it empty.")
     lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
     text = "\n".join(lines).strip()
     if len(text) > _TEXT_LIMITS[field]:
@@ -144,7 +152,7 @@ def _clean_notes(field: str, value) -> str:
 
 def _line(field: str, n: int, value, *, limit: int = LINE_LIMIT, required: bool = True) -> str:
     text = clean_text(value if isinstance(value, str) else "")
-    if required and not text:
+    if (required and not text) or _invisible_only(text):
         raise Invalid.on_field(field, f"Line {n}: write some text.")
     if len(text) > limit:
         raise Invalid.on_field(field, f"Line {n}: keep this to {limit} characters (it has {len(text)}).")
