@@ -10,5 +10,7 @@ urlpatterns = [
     path("sessions/<id:pk>/start/", views.StartView.as_view(), name="start"),
     path("sessions/<id:pk>/items/", views.AddItemView.as_view(), name="add_item"),
     path("sessions/<id:pk>/items/<id:item_id>/stop/", views.StopItemView.as_view(), name="stop_item"),
+    path("sessions/<id:pk>/record/", views.RecordView.as_view(), name="record"),
+    path("sessions/<id:pk>/icd10/", views.IcdSearchView.as_view(), name="icd10"),
     path("sessions/<id:pk>/complete/", views.CompleteView.as_view(), name="complete"),
 ]

@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from apps.consultations.selectors import get_doctor_queue, session_get
-from apps.consultations.services import record_session_view
+from apps.consultations import icd10
+from apps.consultations.selectors import get_doctor_queue, icd10_search, pick_lists, record_for_session, session_get
+from apps.consultations.services import record_session_view, update_consultation_record
 from apps.opd import selectors, services
+from apps.opd.record_form import RecordFormState
 from apps.prescriptions.forms import ItemForm
 from apps.prescriptions.selectors import item_get, prescription_for_visit
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
@@ -27,6 +30,8 @@ from common.permissions import (
     can_start_session,
     can_view_hospital_dashboard,
     can_view_session,
+    can_write_record,
+    require,
 )
 
 
@@ -48,7 +53,22 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
     def session(self):
         return session_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
-    def consultation_page(self, *, item_form=None, status=200):
+    def record_context(self, *, form: RecordFormState | None = None, **extra) -> dict:
+        """The record section's context: the saved record (read-only view) and the form's state."""
+        session = self.session
+        record = record_for_session(hospital=self.request.user.hospital, session=session)
+        editable = session.is_open and session.started_at is not None
+        return {
+            "session": session,
+            "record": record,
+            "record_editable": editable,
+            "record_form": (form or RecordFormState.of(record)).with_blank_rows() if editable else None,
+            "pick_lists": pick_lists(hospital=self.request.user.hospital) if editable else {},
+            "icd_results": [],
+            "icd_q": "",
+        } | extra
+
+    def consultation_page(self, *, item_form=None, status=200, record_context=None):
         """The consultation page, or for htmx only its prescription section (with the messages).
 
         Rendered again with the add-medicine input kept after an error: 400 for a plain POST, 200 for
@@ -65,6 +85,7 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
             template, status = "opd/_prescription.html", 200
         else:
             template = "opd/session.html"
+            context |= record_context or self.record_context()
             context |= {
                 "visit": session.visit,
                 "patient": session.visit.patient,
@@ -128,6 +149,79 @@ class StopItemView(SessionMixin, View):
         item = item_get(hospital=request.user.hospital, item_id=item_id)
         item = stop_prescription_item(by=request.user, session=self.session, item=item)
         return self.prescription_changed(f"Stopped {item.medicine_name}.")
+
+
+class RecordView(SessionMixin, View):
+    """Saves the consultation record: the whole form, of which the service writes what changed.
+
+    Three ways in: htmx's autosave (`autosave=1`; the answer is the status line only, the inputs are
+    not touched), htmx's submit (Enter, a pick, an ICD match: the section comes back with a new
+    blank row), and a plain POST without JavaScript (redirect back, or the page with the input kept
+    and a 400). Enter in the ICD search adds its first match; Search (without JavaScript) lists them.
+    """
+
+    role_check = can_write_record
+
+    def post(self, request, pk):
+        form = RecordFormState.from_post(request.POST)
+        autosave = request.POST.get("autosave") == "1" and request.htmx
+        q = request.POST.get("icd_q", "").strip()[:100]
+        listing = bool(request.POST.get("icd_search")) and not autosave
+        results = []
+        if not autosave:
+            if code := request.POST.get("add_diagnosis", "").strip():
+                if entry := icd10.lookup(code):
+                    form.add_diagnosis(entry.code, entry.title)
+                q = ""
+            elif q:
+                results = icd10_search(hospital=request.user.hospital, q=q)
+                if not listing:
+                    if results:
+                        form.add_diagnosis(results[0].code, results[0].title)
+                        q, results = "", []
+                    else:
+                        form.errors = {
+                            "diagnoses": [f"No ICD-10 code matches {q}; write the diagnosis without a code."]
+                        }
+        error = None
+        if not form.errors:
+            try:
+                update_consultation_record(by=request.user, session=self.session, **form.changes())
+            except (Invalid, Conflict) as refused:
+                error = refused.message
+                form.errors = refused.errors or {"non_field_errors": [refused.message]}
+        else:
+            error = next(iter(form.errors.values()))[0]
+        if autosave:
+            context = {"record_saved": error is None, "record_error": error}
+            return vary_on_htmx(TemplateResponse(request, "opd/_record_status.html", context))
+        kept = form if error or listing else None  # after a save, the section shows what was stored
+        context = self.record_context(
+            form=kept,
+            icd_results=results,
+            icd_q=q if listing or error else "",
+            record_saved=not error,
+            record_error=error,
+        )
+        if request.htmx:
+            return vary_on_htmx(TemplateResponse(request, "opd/_record.html", context))
+        if error is None and not listing:
+            messages.success(request, "Notes saved.")
+            return redirect(f"{reverse('opd:session', args=[pk])}#record")
+        return self.consultation_page(status=400 if error else 200, record_context=context)
+
+
+class IcdSearchView(SessionMixin, View):
+    """ICD-10 matches for the record's search box (htmx): buttons that add the code."""
+
+    role_check = can_write_record
+
+    def get(self, request, pk):
+        require(can_write_record(request.user, self.session), "Only this session's doctor can write its record.")
+        q = request.GET.get("icd_q", "").strip()[:100]
+        results = icd10_search(hospital=request.user.hospital, q=q) if q else []
+        context = {"icd_results": results[:10], "icd_q": q}
+        return vary_on_htmx(TemplateResponse(request, "opd/_icd_results.html", context))
 
 
 class CompleteView(SessionMixin, View):
