@@ -65,6 +65,7 @@ class RecordApi(ApiView):
 
 class IcdSearchApi(ApiView):
     permission_classes = [role_permission(can_search_icd10)]
+    pagination_class = None  # a ranked list of at most 20: page 2 of a search nobody reads
 
     @api_doc(
         summary="ICD-10 codes for a code, words or shorthand, best first (at most 20; the hospital's shorthand first)",
@@ -74,7 +75,6 @@ class IcdSearchApi(ApiView):
     )
     def get(self, request):
         q = self.query(IcdQuery)["q"]
-        # A ranked list of at most 20, not paged: page 2 of a search nobody reads.
         return Response(IcdCodeOutput(selectors.icd10_search(hospital=request.user.hospital, q=q), many=True).data)
 
 

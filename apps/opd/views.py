@@ -14,7 +14,7 @@ from apps.opd.record_form import RecordFormState
 from apps.prescriptions.forms import ItemForm
 from apps.prescriptions.selectors import item_get, prescription_for_visit
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
-from apps.visits.selectors import visits_for_patient
+from apps.visits.selectors import patient_timeline
 from common.exceptions import Conflict, Invalid
 from common.mixins import (
     DomainErrorMixin,
@@ -23,6 +23,7 @@ from common.mixins import (
     add_domain_error,
     vary_on_htmx,
 )
+from common.pagination import keyset_page
 from common.permissions import (
     can_change_prescription,
     can_complete_session,
@@ -33,6 +34,8 @@ from common.permissions import (
     can_write_record,
     require,
 )
+
+HISTORY_PAGE_SIZE = 10  # earlier visits per page of the timeline
 
 
 class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
@@ -90,8 +93,12 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
                 "visit": session.visit,
                 "patient": session.visit.patient,
                 "vitals": session.visit.vitals,
-                "history": visits_for_patient(
-                    hospital=hospital, patient=session.visit.patient, exclude_visit_id=session.visit_id
+                "history": keyset_page(
+                    self.request,
+                    patient_timeline(
+                        hospital=hospital, patient=session.visit.patient, exclude_visit_id=session.visit_id
+                    ),
+                    page_size=HISTORY_PAGE_SIZE,
                 ),
             }
         return vary_on_htmx(TemplateResponse(self.request, template, context, status=status))

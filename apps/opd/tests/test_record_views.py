@@ -103,3 +103,52 @@ def test_a_completed_session_shows_the_notes_read_only(client, doctor, hospital)
     html = page(client, done)
     assert 'id="record-form"' not in html
     assert client.post(record_url(done), {"history": "x"}).status_code == 400
+
+
+def _earlier_visits(session, count):
+    """`count` earlier visits of the session's patient, each with notes, a diagnosis and a medicine."""
+    from apps.consultations.models import Complaint, Diagnosis
+    from apps.prescriptions.tests.factories import PrescriptionFactory, PrescriptionItemFactory
+
+    patient, hospital = session.visit.patient, session.hospital
+    for visit in VisitFactory.create_batch(count, hospital=hospital, patient=patient, doctor=session.doctor):
+        PatientVitalsFactory(visit=visit)
+        earlier = ConsultationSessionFactory(visit=visit, session_number=1, completed=True)
+        record = ConsultationRecord.objects.create(hospital=hospital, session=earlier, history="Old notes")
+        Complaint.objects.create(hospital=hospital, record=record, position=1, text="Fever", duration="2 days")
+        Diagnosis.objects.create(hospital=hospital, record=record, position=1, icd_code="I10", text="Hypertension")
+        prescription = PrescriptionFactory(visit=visit)
+        PrescriptionItemFactory(prescription=prescription, session=earlier)
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_a_patient_with_many_visits_costs_the_same_queries_as_one_with_few(
+    client, doctor, session, django_assert_max_num_queries
+):
+    client.force_login(doctor)
+    url = reverse("opd:session", args=[session.pk])
+    _earlier_visits(session, 5)
+    few = _queries(client, url)
+    _earlier_visits(session, 45)
+    with django_assert_max_num_queries(few):
+        html = client.get(url).content.decode()
+    assert html.count('data-testid="timeline-visit"') == 10  # a page of the timeline
+    assert "I10" in html
+    assert "Next" in html
+
+
+def test_the_chart_shows_the_doctor_the_notes_and_pages_them(client, doctor, receptionist, session):
+    _earlier_visits(session, 3)
+    url = reverse("visits:patient", args=[session.visit.patient_id])
+    client.force_login(doctor)
+    assert "Hypertension" in client.get(url).content.decode()
+    client.force_login(receptionist)
+    assert "Hypertension" not in client.get(url).content.decode()
