@@ -161,7 +161,7 @@ class StopItemView(SessionMixin, View):
 class RecordView(SessionMixin, View):
     """Saves the consultation record: the whole form, of which the service writes what changed.
 
-    Three ways in: htmx's autosave (`autosave=1`; the answer is the status line only, the inputs are
+    Three ways in: htmx's autosave (triggered by `#record-autosave`; the answer is the status line only, the inputs are
     not touched), htmx's submit (Enter, a pick, an ICD match: the section comes back with a new
     blank row), and a plain POST without JavaScript (redirect back, or the page with the input kept
     and a 400). Enter in the ICD search adds its first match; Search (without JavaScript) lists them.
@@ -171,7 +171,8 @@ class RecordView(SessionMixin, View):
 
     def post(self, request, pk):
         form = RecordFormState.from_post(request.POST)
-        autosave = request.POST.get("autosave") == "1" and request.htmx
+        # The wrapper's own request (its id is the HX-Trigger header); a submit's trigger is the form.
+        autosave = bool(request.htmx) and request.htmx.trigger == "record-autosave"
         q = request.POST.get("icd_q", "").strip()[:100]
         listing = bool(request.POST.get("icd_search")) and not autosave
         results = []

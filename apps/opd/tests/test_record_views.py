@@ -11,6 +11,7 @@ from apps.visits.tests.factories import PatientVitalsFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
+AUTOSAVE = HTMX | {"HTTP_HX_TRIGGER": "record-autosave"}
 
 
 @pytest.fixture
@@ -55,12 +56,12 @@ def test_a_refusal_keeps_every_input_and_saves_nothing(client, doctor, session):
 
 def test_autosave_answers_with_the_status_line_only(client, doctor, session, hospital):
     client.force_login(doctor)
-    answer = client.post(record_url(session), {"autosave": "1", "examination": "Chest clear"}, **HTMX)
+    answer = client.post(record_url(session), {"examination": "Chest clear"}, **AUTOSAVE)
     assert answer.status_code == 200
     assert "Saved" in answer.content.decode()
     assert "<form" not in answer.content.decode()
     assert record_for_session(hospital=hospital, session=session).examination == "Chest clear"
-    refused = client.post(record_url(session), {"autosave": "1", "follow_up_days": "999"}, **HTMX)
+    refused = client.post(record_url(session), {"follow_up_days": "999"}, **AUTOSAVE)
     assert "Not saved" in refused.content.decode()
 
 
