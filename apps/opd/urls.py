@@ -5,6 +5,7 @@ from apps.opd import views
 app_name = "opd"
 urlpatterns = [
     path("queue/", views.QueueView.as_view(), name="queue"),
+    path("lists/", views.PickListsView.as_view(), name="pick_lists"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("sessions/<id:pk>/", views.SessionView.as_view(), name="session"),
     path("sessions/<id:pk>/start/", views.StartView.as_view(), name="start"),

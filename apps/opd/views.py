@@ -7,8 +7,27 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from apps.consultations import icd10
-from apps.consultations.selectors import get_doctor_queue, icd10_search, pick_lists, record_for_session, session_get
-from apps.consultations.services import record_session_view, update_consultation_record
+from apps.consultations.defaults import DEFAULT_PICK_LISTS
+from apps.consultations.models import PickListKind
+from apps.consultations.selectors import (
+    get_doctor_queue,
+    icd10_search,
+    icd_synonym_get,
+    icd_synonyms,
+    pick_list_entries,
+    pick_list_entry_get,
+    pick_lists,
+    record_for_session,
+    session_get,
+)
+from apps.consultations.services import (
+    add_icd_synonym,
+    add_pick_list_entry,
+    record_session_view,
+    set_icd_synonym_status,
+    set_pick_list_entry_status,
+    update_consultation_record,
+)
 from apps.opd import selectors, services
 from apps.opd.record_form import RecordFormState
 from apps.prescriptions.forms import ItemForm
@@ -27,6 +46,7 @@ from common.pagination import keyset_page
 from common.permissions import (
     can_change_prescription,
     can_complete_session,
+    can_manage_pick_lists,
     can_see_queue,
     can_start_session,
     can_view_hospital_dashboard,
@@ -34,6 +54,7 @@ from common.permissions import (
     can_write_record,
     require,
 )
+from common.submissions import Done, submit_once
 
 HISTORY_PAGE_SIZE = 10  # earlier visits per page of the timeline
 
@@ -255,3 +276,69 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             doctors=selectors.day_counts_by_doctor(hospital=hospital),
             **kwargs,
         )
+
+
+class PickListsView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
+    """The hospital admin's lists the doctor picks from (complaints, tests, advice lines) and its ICD-10 shorthand.
+
+    Each form posts one action; adding carries a one-time token (a double click adds once). A refusal
+    shows the page again with what was typed and the message beside the form.
+    """
+
+    role_check = can_manage_pick_lists
+    template_name = "opd/pick_lists.html"
+
+    def get_context_data(self, **kwargs):
+        hospital = self.request.user.hospital
+        own = list(pick_list_entries(hospital=hospital))
+        lists = [
+            {
+                "kind": kind,
+                "label": label,
+                "entries": [entry for entry in own if entry.kind == kind],
+                "defaults": DEFAULT_PICK_LISTS[kind],
+            }
+            for kind, label in PickListKind.choices
+        ]
+        return super().get_context_data(lists=lists, synonyms=icd_synonyms(hospital=hospital), **kwargs)
+
+    def post(self, request):
+        action = request.POST.get("action", "")
+        hospital = request.user.hospital
+        back = reverse("opd:pick_lists")
+        if action == "add_entry":
+            kind, text = request.POST.get("kind", ""), request.POST.get("text", "")
+
+            def add():
+                try:
+                    entry = add_pick_list_entry(by=request.user, kind=kind, text=text)
+                except Invalid as error:
+                    return self.refused(error, entry_kind=kind, entry_text=text)
+                return Done(back, f"Added {entry.text}.")
+
+            return submit_once(request, add)
+        if action == "add_synonym":
+            term, code = request.POST.get("term", ""), request.POST.get("icd_code", "")
+
+            def add_synonym():
+                try:
+                    synonym = add_icd_synonym(by=request.user, term=term, icd_code=code)
+                except Invalid as error:
+                    return self.refused(error, synonym_term=term, synonym_code=code)
+                return Done(back, f"{synonym.term} now finds {synonym.icd_code}.")
+
+            return submit_once(request, add_synonym)
+        is_active = request.POST.get("is_active") == "1"
+        if action == "entry_status":
+            entry = pick_list_entry_get(hospital=hospital, entry_id=request.POST.get("id"))
+            set_pick_list_entry_status(by=request.user, entry=entry, is_active=is_active)
+        elif action == "synonym_status":
+            synonym = icd_synonym_get(hospital=hospital, synonym_id=request.POST.get("id"))
+            set_icd_synonym_status(by=request.user, synonym=synonym, is_active=is_active)
+        else:
+            raise Invalid("Unknown action.")
+        messages.success(request, "Restored." if is_active else "Retired.")
+        return redirect(back)
+
+    def refused(self, error, **typed):
+        return self.render_to_response(self.get_context_data(error=error.message, **typed), status=400)
