@@ -16,6 +16,7 @@ from apps.consultations.models import (
     PickListKind,
 )
 from apps.consultations.services import MAX_LINES
+from common.api import IdField
 
 
 class SessionOutput(serializers.ModelSerializer):
@@ -108,7 +109,7 @@ class InvestigationOutput(serializers.Serializer):
 
 
 class RecordOutput(serializers.Serializer):
-    session = serializers.IntegerField(source="session.pk")
+    session = IdField(source="session.pk", read_only=True)
     complaints = ComplaintOutput(many=True)
     history = serializers.CharField()
     examination = serializers.CharField()
