@@ -153,3 +153,16 @@ def test_the_chart_shows_the_doctor_the_notes_and_pages_them(client, doctor, rec
     assert "Hypertension" in client.get(url).content.decode()
     client.force_login(receptionist)
     assert "Hypertension" not in client.get(url).content.decode()
+
+
+def test_notes_with_markup_render_as_text_on_the_page_and_the_chart(client, doctor, session, hospital):
+    from apps.consultations.services import update_consultation_record
+
+    hostile = "<script>alert(1)</script>"
+    update_consultation_record(by=doctor, session=session, history=hostile, complaints=[{"text": hostile}])
+    client.force_login(doctor)
+    for url in (reverse("opd:session", args=[session.pk]), reverse("visits:patient", args=[session.visit.patient_id])):
+        html = client.get(url).content.decode()
+        assert hostile not in html
+    page = client.get(reverse("opd:session", args=[session.pk])).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
