@@ -35,6 +35,7 @@ class _Index:
     ordered: list[Code]  # in the classification's order
     words: list[str]  # every title word, sorted (for prefix look-ups)
     postings: dict[str, frozenset[int]]  # word → positions in `ordered`
+    keys: list[tuple[str, int]]  # (code without its dot, position), sorted: code prefixes by bisect
     synonyms: dict[str, str]  # normalised term → code
     qualifiers: tuple[str, ...]  # "k/c/o", "h/o" …: dropped from the front of a query
 
@@ -76,6 +77,7 @@ def _index() -> _Index:
         codes=codes,
         ordered=ordered,
         words=sorted(postings),
+        keys=sorted((_code_key(entry.code), position) for position, entry in enumerate(ordered)),
         postings={word: frozenset(found) for word, found in postings.items()},
         synonyms=synonyms,
         qualifiers=tuple(sorted(qualifiers, key=len, reverse=True)),
@@ -147,10 +149,11 @@ def search(q: str, *, hospital_synonyms: dict[str, str] | None = None, limit: in
     key = _code_key(query)
     add(index.codes.get(key))
     if re.fullmatch(r"[A-Z][0-9]{1,3}", key):
-        # Codes under the typed prefix, in the classification's order ("J06" → J06, J06.0 …).
-        prefix_entries = (entry for entry in index.ordered if _code_key(entry.code).startswith(key))
-        for entry in prefix_entries:
-            add(entry)
+        # Codes under the typed prefix, in code order ("J06" → J06, J06.0 …): a bisect, then a short walk.
+        for code_key, position in index.keys[bisect_left(index.keys, (key, -1)) :]:
+            if not code_key.startswith(key):
+                break
+            add(index.ordered[position])
             if len(results) >= limit:
                 return results
     # Synonyms that start with the query ("GER" → GERD), before title words.
