@@ -119,3 +119,21 @@ def test_the_hospital_admin_edits_lists_and_shorthand(api_as, hospital_admin, do
     bad = admin.post("/api/v1/icd10/synonyms/", {"term": "X", "icd_code": "Q99.99"}, format="json")
     assert bad.status_code == 400
     assert "icd_code" in bad.json()
+
+
+@pytest.mark.parametrize("lines", [1, 10])
+def test_the_record_costs_the_same_queries_at_one_line_and_ten(
+    api_as, doctor, session, lines, django_assert_max_num_queries
+):
+    client = api_as(doctor)
+    body = {
+        "complaints": [{"text": f"Complaint {n}"} for n in range(lines)],
+        "diagnoses": [{"text": f"Diagnosis {n}"} for n in range(lines)],
+        "investigations": [{"text": f"Test {n}"} for n in range(lines)],
+    }
+    assert client.patch(url(session), body, format="json").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(url(session)).status_code == 200
+    body["history"] = "changed"
+    with django_assert_max_num_queries(16):  # unchanged lists are not rewritten; a changed one is one bulk insert
+        assert client.patch(url(session), body, format="json").status_code == 200
