@@ -94,6 +94,33 @@ MEDICINES = (
 FREQUENCIES = ("1-0-1", "1-1-1", "0-0-1", "1-0-0", "BD", "TDS", "OD", "SOS")
 DURATIONS = ("3 days", "5 days", "7 days", "10 days", "14 days", "1 month")
 INSTRUCTIONS = ("after food", "before food", "at bedtime", "", "", "with water")
+COMPLAINTS = (
+    ("Fever", "3 days"),
+    ("Cough", "5 days"),
+    ("Headache", "2 days"),
+    ("Body ache", "2 days"),
+    ("Loose stools", "1 day"),
+    ("Pain abdomen", "2 days"),
+    ("Sore throat", "3 days"),
+    ("Giddiness", ""),
+)
+DIAGNOSES = (
+    ("I10", "Essential (primary) hypertension"),
+    ("E11", "Type 2 diabetes mellitus"),
+    ("J06.9", "Acute upper respiratory infection, unspecified"),
+    ("A09", "Other gastroenteritis and colitis of infectious and unspecified origin"),
+    ("R50.9", "Fever, unspecified"),
+    ("M54.5", "Low back pain"),
+    ("K21.9", "Gastro-oesophageal reflux disease without oesophagitis"),
+)
+CERTAINTIES = ("provisional", "confirmed")
+NOTES = (
+    "Symptoms since the weekend",
+    "No similar episodes before",
+    "k/c/o HTN, on treatment",
+    "Compliant with medicines",
+)
+ADVICE = ("Plenty of oral fluids", "Salt restriction", "Rest for 3 days", "")
 AREAS = "MG Road,Station Road,Gandhi Nagar,Nehru Colony,Market Street,Temple Street,Lake View,Old Town".split(",")
 TIME_ZONE = "Asia/Kolkata"
 
@@ -240,6 +267,7 @@ class Generator:
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "is_printed", "printed_at",
             "print_count", "is_dispensed", "dispensed_at", "dispensed_by_id",
         ])  # fmt: skip
+        self._notes_tables()
         self.audit = Table(AuditEvent, [
             "id", "created_at", "actor_id", "actor_username", "actor_role", "hospital_id", "action",
             "object_type", "object_id", "summary", "changes", "ip_address", "seq", "prev_hash", "hash",
@@ -251,7 +279,8 @@ class Generator:
         # Parents before children: each flush commits rows their foreign keys can find.
         self.tables = [
             self.hospitals, self.users, self.patients, self.visits, self.vitals, self.sessions,
-            self.prescriptions, self.items, self.dispense_records, self.audit,
+            self.prescriptions, self.items, self.dispense_records, self.records, self.complaints, self.diagnoses,
+            self.audit,
         ]  # fmt: skip
         self.tokens: dict[tuple[int, date], int] = {}
         self.staff: dict[int, dict[str, list[tuple[int, str, str]]]] = {}
@@ -504,6 +533,7 @@ class Generator:
         prescription_id = self.prescriptions.add(hospital_id, started, visit_id)
         medicines = rnd.sample(MEDICINES, rnd.choice((1, 2, 2, 3, 3, 4)))
         items = self.consult(hospital_id, doctor, session_id, prescription_id, started, medicines)
+        self.notes(hospital_id, doctor, session_id, started)
         self.complete(hospital_id, doctor, session_id, completed)
         self.dispense(hospital_id, prescription_id, session_id, completed, "dispensed")
         if follow_up_day is not None:
@@ -524,6 +554,7 @@ class Generator:
             self.stop_item(stopped_id, session2, started2 + timedelta(seconds=30))
             unused = [m for m in MEDICINES if m not in medicines]
             self.consult(hospital_id, doctor, session2, prescription_id, started2, [rnd.choice(unused)], stopped_id)
+            self.notes(hospital_id, doctor, session2, started2)
             self.complete(hospital_id, doctor, session2, completed2)
             self.dispense(hospital_id, prescription_id, session2, completed2, "dispensed")
         if closer:
@@ -531,6 +562,41 @@ class Generator:
                 closed_at, closer, hospital_id, "visit.close", "visits.visit", visit_id,
                 f"Closed visit #{visit_id}", {"is_active": [True, False]},
             )  # fmt: skip
+
+    # -- the consultation record (issue 15): kept apart from the rows above --------------------------
+    def _notes_tables(self) -> None:
+        from apps.consultations.models import Complaint, ConsultationRecord, Diagnosis
+
+        self.records = Table(ConsultationRecord, [
+            "id", "hospital_id", "created_at", "session_id", "history", "examination", "advice", "follow_up_date",
+            "follow_up_days", "updated_at",
+        ])  # fmt: skip
+        self.complaints = Table(
+            Complaint, ["id", "hospital_id", "created_at", "position", "record_id", "text", "duration"]
+        )
+        self.diagnoses = Table(Diagnosis, [
+            "id", "hospital_id", "created_at", "position", "record_id", "icd_code", "text", "kind", "certainty",
+        ])  # fmt: skip
+
+    def notes(self, hospital_id, doctor, session_id, started) -> None:
+        """The doctor's notes of a session: complaints, a line of history, one or two diagnoses, and the
+        audit event the record's service writes (field names only)."""
+        rnd = self.random
+        when = started + timedelta(minutes=2)
+        record_id = self.records.add(
+            hospital_id, when, session_id, f"{rnd.choice(NOTES)}.", "", rnd.choice(ADVICE), None,
+            rnd.choice((None, 3, 5, 7)), when,
+        )  # fmt: skip
+        for position, (text, duration) in enumerate(rnd.sample(COMPLAINTS, rnd.choice((1, 2, 2, 3))), start=1):
+            self.complaints.add(hospital_id, when, position, record_id, text, duration)
+        for position, (code, title) in enumerate(rnd.sample(DIAGNOSES, rnd.choice((1, 1, 2))), start=1):
+            kind = "primary" if position == 1 else "secondary"
+            self.diagnoses.add(hospital_id, when, position, record_id, code, title, kind, rnd.choice(CERTAINTIES))
+        self.event(
+            when, doctor, hospital_id, "consultation.record_update", "consultations.consultationrecord", record_id,
+            f"Wrote the record of session {session_id}", {"session": session_id,
+            "fields": ["advice", "complaints", "diagnoses", "history"], "record_created": True},
+        )  # fmt: skip
 
     def stop_item(self, item_id, session_id, when) -> None:
         """Marks an item, still buffered for COPY, stopped in `session_id`."""
@@ -567,6 +633,7 @@ class Generator:
             prescription_id = self.prescriptions.add(hospital_id, started, visit_id)
             medicines = rnd.sample(MEDICINES, rnd.choice((1, 2, 3)))
             self.consult(hospital_id, doctor, session_id, prescription_id, started, medicines)
+            self.notes(hospital_id, doctor, session_id, started)
             if done:
                 self.complete(hospital_id, doctor, session_id, completed)
                 self.dispense(hospital_id, prescription_id, session_id, completed, stage)

@@ -27,6 +27,10 @@ functions without an object, as the gate of a page or endpoint; services call
 | see the queue                       |    |    |      | ✓ (own)      |          |
 | view / start / complete a session   |    |    |      | own sessions |          |
 | change a prescription               |    |    |      | own sessions |          |
+| read / write the consultation record |   |    |      | own sessions |          |
+| search ICD-10                       |    |    |      | ✓            |          |
+| read the hospital's pick lists      |    | ✓  |      | ✓            |          |
+| edit pick lists and ICD shorthand   |    | ✓  |      |              |          |
 | read a prescription                 |    |    |      | own visits   | ✓        |
 | dispense records, print, dispense   |    |    |      |              | ✓        |
 
@@ -200,6 +204,31 @@ def can_read_prescription(user: Any, prescription: Any = None) -> bool:
     if has_role(user, Role.MEDICAL_STAFF):
         return True
     return _is_the_doctor_of(user, prescription.visit if prescription is not None else None)
+
+
+def can_read_record(user: Any, session: Any = None) -> bool:
+    """Read a session's consultation record (complaints, diagnoses, …): its own doctor."""
+    return _is_the_doctor_of(user, session)
+
+
+def can_write_record(user: Any, session: Any = None) -> bool:
+    """Write the consultation record of one's own session (the open, started state is the service's rule)."""
+    return _is_the_doctor_of(user, session)
+
+
+def can_search_icd10(user: Any) -> bool:
+    """Search the ICD-10 code list (with the hospital's shorthand) to write a diagnosis."""
+    return has_role(user, Role.DOCTOR)
+
+
+def can_read_pick_lists(user: Any) -> bool:
+    """The hospital's complaint, test and advice lists and its ICD shorthand: the doctor picks, the admin edits."""
+    return has_role(user, Role.DOCTOR, Role.HOSPITAL_ADMIN)
+
+
+def can_manage_pick_lists(user: Any) -> bool:
+    """Add to or retire from the hospital's complaint, test and advice lists and its ICD shorthand."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
 
 
 def _is_the_doctor_of(user: Any, obj: Any) -> bool:

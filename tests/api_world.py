@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from apps.accounts.tests.factories import UserFactory
+from apps.consultations.services import add_icd_synonym, add_pick_list_entry
 from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.models import AllergyKind, AllergySeverity
 from apps.patients.services import create_patient, record_allergy
@@ -46,6 +47,8 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     complete_consultation(by=doctor, session=session2)
     waiting = create_visit_with_vitals(by=desk, patient=patients[3], doctor=doctor).opened_session
     record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
+    pick_entry = add_pick_list_entry(by=users["hospital_admin"], kind="advice", text="Walk for 30 minutes")
+    synonym = add_icd_synonym(by=users["hospital_admin"], term="BP", icd_code="I10")
     return SimpleNamespace(
         hospital=hospital,
         doctor2=doctor2,
@@ -60,4 +63,6 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         visit2=visit2,
         record=record,
         waiting=waiting,
+        pick_entry=pick_entry,
+        synonym=synonym,
     )

@@ -16,6 +16,7 @@ import pytest
 
 from apps.audit.models import AuditEvent
 from apps.audit.policy import WITHHELD
+from apps.consultations.models import Complaint, ConsultationRecord, Diagnosis, Investigation
 from apps.patients.models import Patient, PatientAllergy
 from apps.prescriptions.models import PrescriptionItem
 from apps.visits.models import PatientVitals
@@ -46,6 +47,11 @@ def clinical_values() -> set[str]:
         values |= {allergy.substance, allergy.reaction, allergy.icd_code}
     for vitals in PatientVitals.objects.all():
         values |= {vitals.blood_pressure, *(str(v) for v in (vitals.height_cm, vitals.weight_kg, vitals.temperature_c))}
+    for record in ConsultationRecord.objects.all():
+        values |= {record.history, record.examination, record.advice}
+    for model in (Complaint, Diagnosis, Investigation):
+        values |= {line.text for line in model.objects.all()}
+    values |= {c.duration for c in Complaint.objects.all()} | {d.icd_code for d in Diagnosis.objects.all()}
     # Whole numbers (ages, a pulse) look like any id or count: the field check below covers them.
     return {value for value in values if value and value != "None" and not value.isdigit()}
 

@@ -97,6 +97,13 @@ POLICY: dict[str, dict[str, Keep]] = {
     # allergy was overridden, and which entries (ids), is kept; the reason is clinical text, withheld.
     "prescription.item_add": {"session": V, "prescription_created": V, "allergy_override": V, "allergies": V},
     "prescription.item_stop": {"status": V, "session": V},
+    # The consultation record: which parts the doctor wrote, never what (complaints, notes, diagnoses).
+    "consultation.record_update": {"session": V, "fields": V, "record_created": V},
+    # The hospital's own lists and shorthand: its settings, no patient's data.
+    "picklist.create": {"kind": V, "text": V, "defaults_copied": V},
+    "picklist.update": _ACTIVE,
+    "icd_synonym.create": {"term": V, "icd_code": V},
+    "icd_synonym.update": _ACTIVE,
     "dispense.view": {"page": V},
     "dispense.print": {"print_count": V},
     "dispense.dispense": {"is_dispensed": V},

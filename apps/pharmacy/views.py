@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.consultations.selectors import record_for_session
 from apps.pharmacy import selectors, services
 from common.mixins import DomainErrorMixin, RoleRequiredMixin
 from common.pagination import keyset_page
@@ -57,6 +58,17 @@ class PrintView(RecordDetailView):
 
     template_name = "pharmacy/print.html"
     page = "print view"
+
+    def get_context_data(self, **kwargs):
+        # The consultation's notes (complaints, diagnoses, investigations, advice, follow-up) beside the Rx.
+        session, visit = self.record.session, self.record.prescription.visit
+        notes = record_for_session(hospital=self.request.user.hospital, session=session)
+        review = notes.review_date
+        return super().get_context_data(
+            consultation=notes,
+            follow_up_of_this_visit=review is not None and review <= visit.validity_end_date(),
+            **kwargs,
+        )
 
 
 class LabelsView(RecordDetailView):

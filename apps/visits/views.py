@@ -63,7 +63,14 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
         return super().get_context_data(
             patient=self.patient,
             allergies=active_allergies(hospital=self.request.user.hospital, patient=self.patient),
-            visits=selectors.visits_for_patient(hospital=self.request.user.hospital, patient=self.patient),
+            # Newest first, a page at a time; the doctor also sees each visit's notes and medicines.
+            visits=keyset_page(
+                self.request,
+                selectors.patient_timeline(
+                    hospital=self.request.user.hospital, patient=self.patient, with_notes=self.request.user.is_doctor()
+                ),
+                page_size=20,
+            ),
             visit_form=kwargs.pop("visit_form", None) or self.visit_form(),
             **kwargs,
         )
