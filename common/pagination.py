@@ -59,16 +59,18 @@ class KeysetPagination(CursorPagination):
 
 def order_field(model: type[Model], order: str) -> Field:
     """The model field an `order_by()` term names (`-created_at`, `visit__created_at`)."""
-    field = None
-    for name in order.lstrip("-").split(LOOKUP_SEP):
-        field = model._meta.get_field(name)
-        model = field.related_model
+    names = order.lstrip("-").split(LOOKUP_SEP)
+    for name in names[:-1]:  # the relations on the way: each a resolved model class
+        model = model._meta.get_field(name).related_model  # type: ignore[assignment]
+    field = model._meta.get_field(names[-1])
+    if not isinstance(field, Field):
+        raise TypeError(f"{order} does not end at a column")
     return field
 
 
-def comparable_value(field: Field, raw: str):
+def comparable_value(field: Field, raw: object) -> object:
     """`raw` as a value of `field` that the database compares without error; ValueError if there is none."""
-    if "\x00" in raw:  # PostgreSQL refuses NUL in any text it is sent
+    if isinstance(raw, str) and "\x00" in raw:  # PostgreSQL refuses NUL in any text it is sent
         raise ValueError("NUL character")
     try:
         value = field.to_python(raw)
@@ -122,7 +124,8 @@ def keyset_page(request: HttpRequest, queryset: QuerySet, *, page_size: int) -> 
     try:
         rows = paginator.paginate_queryset(queryset, Request(request))
     except NotFound:  # a cursor mangled in an old link: the first page, as a person would want
-        request.GET = request.GET.copy()
-        del request.GET[paginator.cursor_query_param]
+        without_cursor = request.GET.copy()
+        del without_cursor[paginator.cursor_query_param]
+        request.GET = without_cursor  # type: ignore[assignment]  # QueryDict.copy() is mutable
         rows = paginator.paginate_queryset(queryset, Request(request))
-    return KeysetPage(rows, _relative(paginator.get_previous_link()), _relative(paginator.get_next_link()))
+    return KeysetPage(rows or [], _relative(paginator.get_previous_link()), _relative(paginator.get_next_link()))

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from apps.consultations.selectors import session_get
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from common.api import HospitalObjectField
+from common.strict_input import VisibleText
 
 
 class ItemOutput(serializers.ModelSerializer):
@@ -17,6 +18,7 @@ class ItemOutput(serializers.ModelSerializer):
             "frequency",
             "duration",
             "instructions",
+            "allergy_override_reason",
             "status",
             "session",
             "stopped_in_session",
@@ -55,6 +57,13 @@ class ItemInput(serializers.Serializer):
     frequency = serializers.CharField(max_length=50, help_text='e.g. "1-0-1", "BD"')
     duration = serializers.CharField(max_length=50, help_text='e.g. "5 days"')
     instructions = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="after food")
+    allergy_override_reason = VisibleText(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Why to prescribe it although it matches an active allergy of the patient (else a 409 "
+        "`allergy_conflict` naming the allergies' ids). Kept only when an allergy was overridden.",
+    )
 
 
 class StopItemInput(serializers.Serializer):

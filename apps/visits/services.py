@@ -1,5 +1,7 @@
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +43,7 @@ def _duplicate_visit(existing_visit: Visit) -> DuplicateActiveVisit:
     )
 
 
-def _in_range(field: str, value, low, high, unit: str) -> None:
+def _in_range(field: str, value: Decimal | int, low: Any, high: Any, unit: str) -> None:
     if not low <= value <= high:
         raise Invalid.on_field(field, f"Enter a value from {low} to {high} {unit}.")
 
@@ -68,7 +70,7 @@ def parse_blood_pressure(text: str | None) -> tuple[int, int] | None:
     return systolic, diastolic
 
 
-def _number(field: str, value, *, integer: bool):
+def _number(field: str, value: object, *, integer: bool) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -122,7 +124,7 @@ def build_vitals(vitals: dict | None) -> PatientVitals:
     return record
 
 
-def _active_visit_with(patient: Patient, doctor: User, today) -> Visit | None:
+def _active_visit_with(patient: Patient, doctor: User, today: date) -> Visit | None:
     candidates = Visit.objects.filter(
         hospital_id=patient.hospital_id, patient=patient, doctor=doctor, is_active=True
     ).select_related("patient", "doctor", "hospital")
@@ -147,7 +149,7 @@ def create_visit_with_vitals(
     ensure_same_hospital(by, doctor)
     if doctor.role != Role.DOCTOR or not doctor.is_active:
         raise Invalid.on_field("doctor", "Choose an active doctor of this hospital.")
-    hospital = by.hospital  # the patient's and the doctor's too, as checked above
+    hospital = by.staff_hospital  # the patient's and the doctor's too, as checked above
     if validity_days in (None, ""):
         validity_days = hospital.default_visit_validity_days
     validity_days = _number("validity_days", validity_days, integer=True)

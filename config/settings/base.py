@@ -247,6 +247,12 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "common.constants.SessionStatus.choices",
         "ItemStatusEnum": "common.constants.ItemStatus.choices",
         "DispenseStatusEnum": "apps.pharmacy.selectors.STATUSES",
+        "DiagnosisKindEnum": "apps.consultations.models.DiagnosisKind.choices",
+        "DiagnosisCertaintyEnum": "apps.consultations.models.DiagnosisCertainty.choices",
+        "PickListKindEnum": "apps.consultations.models.PickListKind.choices",
+        "AllergyKindEnum": "apps.patients.models.AllergyKind.choices",
+        "BillLineKindEnum": "apps.billing.models.LineKind.choices",
+        "MoneyEntryKindEnum": "apps.billing.models.EntryKind.choices",
         "ErrorCodeEnum": "common.api.ERROR_CODE_CHOICES",
     },
     # Swagger UI from the sidecar package: no CDN, works offline on a clinic LAN.

@@ -98,3 +98,27 @@ def test_seed_demo_bills_visits_with_payments_and_one_refund(seeded):
     assert modes == {"cash", "upi", "card"}
     assert Payment.objects.filter(hospital=hospital, kind=EntryKind.REFUND).count() == 1
     assert day_cash(hospital=hospital, since=hospital.local_date()).balanced
+
+
+def test_the_demo_doctors_have_their_registration_and_a_patient_her_allergy(seeded):
+    from apps.patients.models import PatientAllergy
+    from apps.prescriptions.models import PrescriptionItem
+
+    doctors = User.objects.filter(hospital=seeded, role=Role.DOCTOR)
+    assert all(doctor.registration_number and doctor.qualification for doctor in doctors)
+    penicillin = PatientAllergy.objects.get(hospital=seeded, substance="Penicillin", is_active=True)
+    assert (penicillin.patient.full_name, penicillin.severity) == ("Fatima Sheikh", "severe")
+    assert PatientAllergy.objects.filter(hospital=seeded, category="condition").exists()
+    # The pharmacy has an overridden allergy to look at (Ramesh's statin).
+    assert PrescriptionItem.objects.filter(hospital=seeded).exclude(allergy_override_reason="").exists()
+
+
+def test_the_demo_chart_and_the_pharmacy_show_the_allergies(seeded, client):
+    from apps.patients.models import PatientAllergy
+
+    fatima = PatientAllergy.objects.get(hospital=seeded, substance="Penicillin").patient
+    client.force_login(User.objects.get(username="demo_reception"))
+    assert "Allergy: Penicillin" in client.get(f"/visits/patients/{fatima.pk}/").content.decode()
+    client.force_login(User.objects.get(username="demo_pharmacy"))
+    page = client.get("/pharmacy/?status=dispensed").content.decode()
+    assert "Allergy overridden" in page
