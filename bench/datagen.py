@@ -551,7 +551,7 @@ class Generator:
         )
         self.event(
             created, desk, hospital_id, "bill.create", "billing.bill", bill_id, f"Bill #{bill_id}",
-            {"visit": visit_id, "session": session_id, "total": fee, "lines": 1, "kind": "consultation"},
+            {"visit": visit_id, "session": session_id, "total": fee, "lines": 1, "fee_kind": "consultation"},
         )  # fmt: skip
         mode = rnd.choice(("cash", "cash", "cash", "upi", "upi", "card"))
         year = financial_year(day)

@@ -124,7 +124,7 @@ POLICY: dict[str, dict[str, Keep]] = {
     "billing.doctor_fee_set": {"doctor": V, "fee": V},
     "billing.price_item_create": {"name": V, "price": V, "is_active": V},
     "billing.price_item_update": {"name": V, "price": V, "is_active": V},
-    "bill.create": {"visit": V, "session": V, "total": V, "lines": V, "kind": V},
+    "bill.create": {"visit": V, "session": V, "total": V, "lines": V, "fee_kind": V},
     "bill.charge": {"price_item": V, "quantity": V, "amount": V, "total": V},
     "bill.discount": {"amount": V, "total": V},
     "bill.cancel": {"status": V, "reversed": V},

@@ -294,7 +294,13 @@ def create_bill(*, by: User, visit: Visit, session: ConsultationSession | None =
             action="bill.create",
             target=bill,
             summary=f"Bill #{bill.pk} for session {session.session_number} of visit #{visit.pk}",
-            changes={"visit": visit.pk, "session": session.pk, "total": bill.total, "lines": len(lines), "kind": kind},
+            changes={
+                "visit": visit.pk,
+                "session": session.pk,
+                "total": bill.total,
+                "lines": len(lines),
+                "fee_kind": kind,
+            },
         )
         return bill
 
