@@ -2,8 +2,6 @@
 whole number of rupees is accepted too; a JSON float is refused, never rounded), and comes out the same way;
 the services work in integer paise (apps.billing.money)."""
 
-import unicodedata
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,6 +9,7 @@ from apps.billing.models import Bill, BillLine, DayClose, Payment, PaymentMode, 
 from apps.billing.money import format_rupees, parse_rupees
 from apps.billing.selectors import price_item_get
 from apps.visits.selectors import doctor_get, visit_get
+from common import strict_input
 from common.api import HospitalObjectField, IdField
 from common.exceptions import Invalid
 
@@ -41,22 +40,15 @@ class RupeesOutput(serializers.Field):
 RupeesOutput = extend_schema_field({"type": "string", "example": "250.00"})(RupeesOutput)
 
 
-def _visible(text: str) -> bool:
-    return any(not unicodedata.category(ch).startswith(("Z", "C")) for ch in text)
-
-
-class StrictInput(serializers.Serializer):
-    """Refuses a field the endpoint does not take (naming it) and text with nothing visible in it."""
+class StrictInput(strict_input.StrictInput):
+    """common's StrictInput (a field the endpoint does not take is refused by name), and every text value
+    with nothing visible in it refused too (reasons, references)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["This field is not accepted here."] for name in unknown})
         values = super().to_internal_value(data)
         for name, value in values.items():
-            if isinstance(value, str) and value and not _visible(value):
-                raise serializers.ValidationError({name: ["Enter some visible text."]})
+            if isinstance(value, str) and value and strict_input.is_invisible(value):
+                raise serializers.ValidationError({name: [strict_input.INVISIBLE_TEXT]})
         return values
 
 
