@@ -100,9 +100,11 @@ POLICY: dict[str, dict[str, Keep]] = {
     # The consultation record: which parts the doctor wrote, never what (complaints, notes, diagnoses).
     "consultation.record_update": {"session": V, "fields": V, "record_created": V},
     # The hospital's own lists and shorthand: its settings, no patient's data.
-    "picklist.create": {"kind": V, "text": V, "defaults_copied": V},
+    # A list line or a shorthand is the hospital's own wording, yet the same words are what a doctor writes
+    # of a patient ("Fever", "HTN" → I10): the log names the field, never the words.
+    "picklist.create": {"list": V, "defaults_copied": V},
     "picklist.update": _ACTIVE,
-    "icd_synonym.create": {"term": V, "icd_code": V},
+    "icd_synonym.create": {},
     "icd_synonym.update": _ACTIVE,
     "dispense.view": {"page": V},
     "dispense.print": {"print_count": V},

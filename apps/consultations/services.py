@@ -351,7 +351,7 @@ def add_pick_list_entry(*, by: User, kind: str, text: str) -> PickListEntry:
             action="picklist.create",
             target=entry,
             summary=f"Added a line to the {kind} list",
-            changes={"kind": kind, "text": entry.text} | ({"defaults_copied": copied} if copied else {}),
+            changes={"list": kind} | ({"defaults_copied": copied} if copied else {}),
         )
         return entry
 
@@ -409,7 +409,7 @@ def add_icd_synonym(*, by: User, term: str, icd_code: str) -> IcdSynonym:
             actor=by,
             action="icd_synonym.create",
             target=synonym,
-            summary=f"Added the ICD-10 shorthand {key}",
+            summary=f"Added ICD-10 shorthand #{synonym.pk}",
             changes={"term": key, "icd_code": entry.code},
         )
         return synonym

@@ -181,6 +181,9 @@ def build_demo() -> None:
         create_patient(by=desk, full_name=name, age=age, gender=gender, phone_number=phone, address="Pune")
         for name, age, gender, phone, _ in DEMO_PATIENTS
     ]
+    # Earlier visits first, so a newcomer opens a chart with a history (SPEC §9): today's tokens start at 1.
+    build_demo_history(doctor=doctor, desk=desk, ramesh=patients[0], sunita=patients[1])
+    # The allergies the front desk records today (Ramesh's statin aches came up after those visits).
     for patient in patients:
         for category, substance, kind, severity, reaction, icd_code in DEMO_ALLERGIES.get(patient.full_name, []):
             record_allergy(
@@ -193,8 +196,6 @@ def build_demo() -> None:
                 reaction=reaction,
                 icd_code=icd_code,
             )
-    # Earlier visits first, so a newcomer opens a chart with a history (SPEC §9): today's tokens start at 1.
-    build_demo_history(doctor=doctor, desk=desk, ramesh=patients[0], sunita=patients[1])
     visits = [
         create_visit_with_vitals(by=desk, patient=patient, doctor=doctor2 if i == 5 else doctor, vitals=vitals)
         for i, (patient, (_, _, _, _, vitals)) in enumerate(zip(patients, DEMO_PATIENTS, strict=True))

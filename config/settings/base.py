@@ -249,6 +249,9 @@ SPECTACULAR_SETTINGS = {
         "DiagnosisKindEnum": "apps.consultations.models.DiagnosisKind.choices",
         "DiagnosisCertaintyEnum": "apps.consultations.models.DiagnosisCertainty.choices",
         "PickListKindEnum": "apps.consultations.models.PickListKind.choices",
+        "AllergyKindEnum": "apps.patients.models.AllergyKind.choices",
+        "AllergyCategoryEnum": "apps.patients.models.AllergyCategory.choices",
+        "AllergySeverityEnum": "apps.patients.models.AllergySeverity.choices",
         "ErrorCodeEnum": "common.api.ERROR_CODE_CHOICES",
     },
     # Swagger UI from the sidecar package: no CDN, works offline on a clinic LAN.
