@@ -49,6 +49,8 @@ class Size:
 
 
 SIZES = {
+    # CI's (.ci/run): seconds to generate, enough free patients for a short run of every phase.
+    "tiny": Size(hospitals=1, patients=1_000, visits=600, days=30),
     "small": Size(hospitals=1, patients=2_000, visits=10_000, days=365),
     "large": Size(hospitals=20, patients=200_000, visits=1_000_000, days=730),
 }
@@ -184,6 +186,7 @@ class Generator:
         from django.utils import timezone
 
         from apps.accounts.models import User
+        from apps.accounts.usernames import username_key
         from apps.audit.chain import GENESIS, content_hash
         from apps.audit.models import AuditEvent
         from apps.audit.policy import allowed_changes
@@ -195,6 +198,7 @@ class Generator:
         from apps.visits.models import PatientVitals, Visit
 
         self.size = size
+        self.username_key = username_key
         self.connection = connection
         self.writer = CopyWriter(connection)
         self.random = random.Random(seed)
@@ -209,7 +213,7 @@ class Generator:
         ])  # fmt: skip
         self.users = Table(User, [
             "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
-            "is_staff", "is_active", "date_joined", "role", "hospital_id",
+            "is_staff", "is_active", "date_joined", "role", "hospital_id", "username_key", "session_generation",
         ])  # fmt: skip
         self.patients = Table(Patient, [
             "id", "hospital_id", "created_at", "mrn_number", "full_name", "age", "gender", "phone_number",
@@ -331,7 +335,7 @@ class Generator:
     def user(self, joined, username, role, hospital_id, first, last) -> tuple[int, str, str]:
         user_id = self.users.add(
             self.password_hash, None, role == "SUPER_ADMIN", username, first, last, f"{username}@bench.example",
-            role == "SUPER_ADMIN", True, joined, role, hospital_id,
+            role == "SUPER_ADMIN", True, joined, role, hospital_id, self.username_key(username), 0,
         )  # fmt: skip
         return (user_id, username, role)
 
