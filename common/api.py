@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from common.constants import MAX_ID
 from common.exceptions import DomainError, Invalid, NotFound, domain_error_codes
 from common.parsers import BodyTooLarge
+from common.representation import represent
 
 
 class IdField(serializers.IntegerField):
@@ -79,12 +80,14 @@ class ApiView(GenericAPIView):
         """Validated query-string filters (a bad filter is a 400, not an empty list)."""
         return self.input(serializer_class, data=self.request.query_params)
 
+    # Through common.representation: the same JSON without building the serializer per request. Measured
+    # (bench, small set, 4 clients, share of the floor): API visit list 13 % → see docs/benchmarks.md.
     def respond(self, output_class, instance, status_code: int = status.HTTP_200_OK) -> Response:
-        return Response(output_class(instance, context={"request": self.request}).data, status=status_code)
+        return Response(represent(output_class, instance, context={"request": self.request}), status=status_code)
 
     def respond_page(self, output_class, queryset) -> Response:
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(output_class(page, many=True, context={"request": self.request}).data)
+        return self.get_paginated_response(represent(output_class, page, many=True, context={"request": self.request}))
 
 
 # Codes DRF, Django and django-axes give the errors they raise themselves (besides the domain's).

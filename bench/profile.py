@@ -1,0 +1,66 @@
+"""Where one key request spends its time: cProfile over repeated requests in-process, and its SQL.
+
+    python -m bench.profile plan.json "API visit list" [--repeat 200] [--top 40]
+
+Uses bench.querycount's client (Django's test client, a logged-in session or a bearer token
+per user) against the benchmarks' database; run it with bench's environment (config.settings.bench,
+DATABASE_URL of a generated database). Prints the slowest functions by cumulative time, then
+each SQL statement of the last request with its time.
+"""
+
+import argparse
+import cProfile
+import json
+import pstats
+import time
+
+import django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("plan")
+    parser.add_argument("name")
+    parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative", help="or tottime")
+    args = parser.parse_args()
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.querycount import DjangoClient
+    from bench.scenarios import KEY_REQUESTS, SCENARIOS
+
+    with open(args.plan) as plan_file:
+        plan = json.load(plan_file)
+    from bench.scenarios import Request, Scenario, _fixed
+
+    floor = Scenario("floor", "read", _fixed(lambda plan: Request("GET", "/bench/floor/", None, api=True)))
+    scenario = next(s for s in [*KEY_REQUESTS, *SCENARIOS, floor] if s.name == args.name)
+    client = DjangoClient(plan)
+    requests = scenario.requests(plan, client)
+    for _ in range(5):
+        client.send(next(requests))
+    cpu = time.process_time()
+    for _ in range(args.repeat):
+        client.send(next(requests))
+    # This process's CPU only (not PostgreSQL's, not the wall clock): steadier than either on a shared machine.
+    print(f"{(time.process_time() - cpu) / args.repeat * 1000:.2f} ms of CPU per request in Django (unprofiled)")
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    for _ in range(args.repeat):
+        client.send(next(requests))
+    profile.disable()
+    print(f"{(time.perf_counter() - started) / args.repeat * 1000:.2f} ms per request (profiled)")
+    pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+    with CaptureQueriesContext(connection) as queries:
+        status, _ = client.send(next(requests))
+    print(f"status {status}, {len(queries)} queries")
+    for query in queries.captured_queries:
+        print(f"{query['time']}s  {query['sql'][:600]}")
+
+
+if __name__ == "__main__":
+    main()
