@@ -306,6 +306,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8, help="load generator clients per app instance")
     parser.add_argument("--alone-clients", type=int, default=4, help="clients for each key request alone")
     parser.add_argument("--only-alone", action="store_true", help="only the key requests alone (a quick look)")
+    parser.add_argument(
+        "--fail-on-errors", action="store_true", help="exit 1 if any request was answered otherwise than expected (CI)"
+    )
     args = parser.parse_args()
     base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     if not _reachable(base):
@@ -326,6 +329,24 @@ def main() -> None:
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=1))
     (RESULTS / "latest.md").write_text(table)
     print(table)
+    if args.fail_on_errors and (errors := _errors(results)):
+        sys.exit("Requests answered otherwise than expected:\n  " + "\n  ".join(errors[:20]))
+
+
+def _errors(results: list[dict]) -> list[str]:
+    """Every unexpected answer of every phase, as the load generator sampled it. Never a time: CI asserts none."""
+    found = []
+    for r in results:
+        runs = [("alone " + name, run) for name, run in r["alone"]["requests"].items()]
+        runs += [("latency " + name, run) for name, run in r.get("latency", {}).items()]
+        runs += [(phase, r[phase]) for phase in ("floor", "mixed_one", "mixed_two") if phase in r]
+        runs += [(f"single worker x{n}", run) for n, run in r.get("single_worker", {}).items()]
+        for label, run in runs:
+            if run["errors"]:
+                found.append(f"{r['size']}, {label}: {run['errors']} errors, e.g. {run['error_samples'][:1]}")
+        if r["alone"]["floor_errors"]:
+            found.append(f"{r['size']}, alone floor: {r['alone']['floor_errors']} errors")
+    return found
 
 
 if __name__ == "__main__":
