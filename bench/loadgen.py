@@ -3,6 +3,7 @@
     python -m bench.loadgen latency --plan plan.json --url http://127.0.0.1:8101 --iterations 200
     python -m bench.loadgen mixed   --plan plan.json --url http://127.0.0.1:8101 [--url …] --workers 8 --seconds 60
     python -m bench.loadgen floor   --url http://127.0.0.1:8101 --workers 8 --seconds 60
+    python -m bench.loadgen alone   --plan plan.json --url http://127.0.0.1:8101 --workers 4 --seconds 10
 
 Standard library only (no Django), so it measures the server, not itself. Prints JSON.
 """
@@ -18,7 +19,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from bench.scenarios import SCENARIOS, Request, Worker
+from bench.scenarios import KEY_REQUESTS, SCENARIOS, Request, Worker
 
 WARMUP = 5
 
@@ -255,9 +256,55 @@ def floor(urls: list[str], workers: int, seconds: float) -> dict:
     return _run_for(seconds, workers, work)
 
 
+def _slice(plan: dict, index: int, of: int) -> dict:
+    """The plan as client `index` of `of` sees it: its own share of the patients and sessions that writes use up."""
+    return {
+        **plan,
+        "new_visit_patients": {kind: ids[index::of] for kind, ids in plan["new_visit_patients"].items()},
+        "add_item_sessions": {kind: ids[index::of] for kind, ids in plan["add_item_sessions"].items()},
+    }
+
+
+def alone(plan: dict, url: str, workers: int, seconds: float) -> dict:
+    """Each key request by itself, from `workers` clients for `seconds`, between two runs of the floor.
+
+    The share of the floor (requests/s of the request over the mean of the two floors) is what
+    bench reports: both sides are measured minutes apart on the same busy machine, so the
+    ratio holds where the absolute figures drift with whatever else the two cores run.
+    """
+    credentials = Credentials(plan, url)
+    for role in ("desk", "doctor", "pharmacy", "admin"):  # every log-in before any clock starts
+        credentials.token(plan["users"][role])
+    credentials.session(plan["users"]["doctor"])
+    before = floor([url], workers, seconds)
+    results = {}
+    for scenario in KEY_REQUESTS:
+        streams = []
+        for index in range(workers):
+            client = HttpClient(url, credentials)
+            requests = scenario.requests(_slice(plan, index, workers), client)
+            for _ in range(WARMUP):  # outside the clock: fills each worker process's caches
+                request = next(requests)
+                client.send(request)
+            streams.append((client, requests))
+
+        def work(index: int, deadline: float, tally: dict, streams=streams, name=scenario.name) -> None:
+            client, requests = streams[index]
+            while time.monotonic() < deadline:
+                _timed(client, next(requests), name, tally)
+
+        run = _run_for(seconds, workers, work)
+        results[scenario.name] = {"kind": scenario.kind, **{k: run[k] for k in (
+            "seconds", "workers", "requests", "requests_per_second", "errors", "error_samples")},
+            **run["by_request"].get(scenario.name, {})}  # fmt: skip
+    after = floor([url], workers, seconds)
+    return {"floor_before": before["requests_per_second"], "floor_after": after["requests_per_second"],
+            "floor_errors": before["errors"] + after["errors"], "workers": workers, "requests": results}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["latency", "mixed", "floor"])
+    parser.add_argument("mode", choices=["latency", "mixed", "floor", "alone"])
     parser.add_argument("--plan")
     parser.add_argument("--url", action="append", required=True)
     parser.add_argument("--iterations", type=int, default=200)
@@ -267,6 +314,8 @@ def main() -> None:
     plan = json.loads(Path(args.plan).read_text()) if args.plan else {}
     if args.mode == "latency":
         result = latency(plan, args.url[0], args.iterations)
+    elif args.mode == "alone":
+        result = alone(plan, args.url[0], args.workers, args.seconds)
     elif args.mode == "mixed":
         result = mixed(plan, args.url, args.workers, args.seconds)
     else:

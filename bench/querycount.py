@@ -70,11 +70,12 @@ def count(plan: dict) -> dict[str, dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from bench.scenarios import SCENARIOS
+    from bench.scenarios import KEY_REQUESTS, SCENARIOS
 
     client = DjangoClient(plan)
     results = {}
-    for scenario in SCENARIOS:
+    named = {scenario.name for scenario in SCENARIOS}
+    for scenario in [*SCENARIOS, *(key for key in KEY_REQUESTS if key.name not in named)]:
         requests = scenario.requests(plan, client)
         counts = []
         for _ in range(REPEATS):
