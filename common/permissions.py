@@ -24,6 +24,9 @@ functions without an object, as the gate of a page or endpoint; services call
 | see the queue                       |    |    |      | ✓ (own)      |          |
 | view / start / complete a session   |    |    |      | own sessions |          |
 | change a prescription               |    |    |      | own sessions |          |
+| call next, recall, skip a token     |    |    |      | own queue    |          |
+| queue priority, move, requeue       |    |    | ✓    |              |          |
+| waiting-room display keys           |    | ✓  |      |              |          |
 | read a prescription                 |    |    |      | own visits   | ✓        |
 | dispense records, print, dispense   |    |    |      |              | ✓        |
 
@@ -182,6 +185,21 @@ def can_read_prescription(user: Any, prescription: Any = None) -> bool:
     if has_role(user, Role.MEDICAL_STAFF):
         return True
     return _is_the_doctor_of(user, prescription.visit if prescription is not None else None)
+
+
+def can_call_patients(user: Any, session: Any = None) -> bool:
+    """Call the next token of one's own queue, recall or skip a token one called (SPEC §11)."""
+    return _is_the_doctor_of(user, session)
+
+
+def can_arrange_queue(user: Any) -> bool:
+    """The front desk's part of the queue: priority, moving a waiting patient to another doctor, requeueing."""
+    return has_role(user, Role.RECEPTIONIST)
+
+
+def can_manage_displays(user: Any) -> bool:
+    """Create, name and revoke the hospital's waiting-room display keys; choose whether displays show initials."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
 
 
 def _is_the_doctor_of(user: Any, obj: Any) -> bool:

@@ -5,7 +5,18 @@ from django.urls import path
 from apps.accounts.api import MeApi, TokenApi, UserDetailApi, UserListApi
 from apps.audit.api import AuditEventListApi
 from apps.hospitals.api import HospitalDetailApi, HospitalListApi
-from apps.opd.api import CompleteSessionApi, QueueApi, SessionApi, StartSessionApi
+from apps.opd.api import (
+    CallNextApi,
+    CompleteSessionApi,
+    QueueApi,
+    RecallApi,
+    SessionApi,
+    SkipApi,
+    StartSessionApi,
+    VisitMoveApi,
+    VisitPriorityApi,
+    VisitRequeueApi,
+)
 from apps.patients.api import PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
 from apps.prescriptions.api import AddItemApi, PrescriptionApi, StopItemApi, StopItemByNameApi
@@ -26,8 +37,15 @@ urlpatterns = [
     path("visits/<id:pk>/", VisitDetailApi.as_view(), name="visit"),
     path("visits/<id:pk>/follow-up/", FollowUpApi.as_view(), name="visit-follow-up"),
     path("visits/<id:pk>/close/", CloseVisitApi.as_view(), name="visit-close"),
+    path("visits/<id:pk>/priority/", VisitPriorityApi.as_view(), name="visit-priority"),
+    path("visits/<id:pk>/move/", VisitMoveApi.as_view(), name="visit-move"),
+    # Not in the SPEC table: a no-show who turns up goes back in the queue (SPEC §11: the front desk sees them).
+    path("visits/<id:pk>/requeue/", VisitRequeueApi.as_view(), name="visit-requeue"),
     path("queue/", QueueApi.as_view(), name="queue"),
+    path("queue/call-next/", CallNextApi.as_view(), name="queue-call-next"),
     path("sessions/<id:pk>/", SessionApi.as_view(), name="session"),
+    path("sessions/<id:pk>/recall/", RecallApi.as_view(), name="session-recall"),
+    path("sessions/<id:pk>/skip/", SkipApi.as_view(), name="session-skip"),
     path("sessions/<id:pk>/start/", StartSessionApi.as_view(), name="session-start"),
     path("sessions/<id:pk>/complete/", CompleteSessionApi.as_view(), name="session-complete"),
     path("prescriptions/<id:pk>/", PrescriptionApi.as_view(), name="prescription"),

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from apps.accounts.tests.factories import UserFactory
+from apps.consultations.services import call_next
 from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.services import create_patient
 from apps.pharmacy.models import DispenseRecord
@@ -16,7 +17,8 @@ MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
 
 def build_world(hospital, prefix: str) -> SimpleNamespace:
     """Staff of each role; `visit` has a started session with one item; `visit2`'s session is completed,
-    its record printed; `waiting` is a session the doctor has not started; `patient3` has no visit yet."""
+    its record printed; `called` is a token the doctor called (not started); `waiting` is a session the doctor
+    has not called or started; `patient3` has no visit yet."""
     users = {
         role: UserFactory(role=getattr(Role, role.upper()), hospital=hospital, username=f"{prefix}{role}")
         for role in ("hospital_admin", "receptionist", "doctor", "medical_staff")
@@ -25,7 +27,7 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     desk, doctor = users["receptionist"], users["doctor"]
     patients = [
         create_patient(by=desk, full_name=f"Patient {n}", age=40, gender="F", phone_number=f"98765{n:05d}")
-        for n in (1, 2, 3, 4)
+        for n in (1, 2, 3, 4, 5)
     ]
     visit = create_visit_with_vitals(by=desk, patient=patients[0], doctor=doctor, vitals={"pulse_rate": 72})
     session = start_consultation(by=doctor, session=visit.sessions.get())
@@ -34,6 +36,8 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     session2 = start_consultation(by=doctor, session=visit2.sessions.get())
     add_prescription_item(by=doctor, session=session2, medicine_name="Amoxicillin", **MEDICINE)
     complete_consultation(by=doctor, session=session2)
+    create_visit_with_vitals(by=desk, patient=patients[4], doctor=doctor)
+    called = call_next(by=doctor)
     waiting = create_visit_with_vitals(by=desk, patient=patients[3], doctor=doctor).opened_session
     record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
     return SimpleNamespace(
@@ -49,4 +53,6 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         visit2=visit2,
         record=record,
         waiting=waiting,
+        waiting_visit=waiting.visit,
+        called=called,
     )

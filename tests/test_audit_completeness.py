@@ -29,6 +29,20 @@ from tests.api_world import MEDICINE
 
 pytestmark = pytest.mark.django_db
 
+
+def _arranged(session, **state):
+    """The session put straight into a queue state (arranging, as factories do: no service, no event)."""
+    from django.utils import timezone
+
+    from apps.consultations.models import ConsultationSession
+
+    ConsultationSession.objects.filter(pk=session.pk).update(
+        **{k: timezone.now() if v is True else v for k, v in state.items()}
+    )
+    session.refresh_from_db()
+    return session
+
+
 NEW_PASSWORD = "a-long-enough-secret-9"
 
 # (service, the action it records, the call)
@@ -61,6 +75,12 @@ ACTIONS = [
     (pharmacy.record_dispense_view, "dispense.view", lambda w: pharmacy.record_dispense_view(by=w.medical_staff, record=w.record, page="labels")),
     (pharmacy.mark_as_printed, "dispense.print", lambda w: pharmacy.mark_as_printed(by=w.medical_staff, record=w.record)),
     (pharmacy.mark_as_dispensed, "dispense.dispense", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
+    (consultations.call_next, "queue.call", lambda w: consultations.call_next(by=w.doctor)),
+    (consultations.recall_patient, "queue.recall", lambda w: consultations.recall_patient(by=w.doctor, session=_arranged(w.waiting, called_at=True))),
+    (consultations.skip_patient, "queue.skip", lambda w: consultations.skip_patient(by=w.doctor, session=_arranged(w.waiting, called_at=True))),
+    (consultations.requeue_no_show, "queue.requeue", lambda w: consultations.requeue_no_show(by=w.receptionist, session=_arranged(w.waiting, no_show_at=True, skip_count=2))),
+    (consultations.set_queue_priority, "queue.priority", lambda w: consultations.set_queue_priority(by=w.receptionist, session=w.waiting, priority="pregnant")),
+    (visits.move_visit, "visit.move", lambda w: visits.move_visit(by=w.receptionist, visit=w.waiting.visit, doctor=w.doctor2)),
     (audit.record_audit_export, "audit.export", lambda w: audit.record_audit_export(by=w.hospital_admin, filters={"action": "visit.create"}, rows=2, complete=True)),
 ]  # fmt: skip
 
@@ -96,6 +116,12 @@ REFUSALS = [
     ("prescription read by the front desk", None, lambda w: prescriptions.record_prescription_view(by=w.receptionist, prescription=w.prescription)),
     ("dispense page read by a doctor", None, lambda w: pharmacy.record_dispense_view(by=w.doctor, record=w.record, page="labels")),
     ("another hospital's record printed", None, lambda w: pharmacy.mark_as_printed(by=w.other.medical_staff, record=w.record)),
+    ("calling with nobody waiting", lambda w: consultations.call_next(by=w.doctor), lambda w: consultations.call_next(by=w.doctor)),
+    ("recalling a token not called", None, lambda w: consultations.recall_patient(by=w.doctor, session=w.waiting)),
+    ("skipping another doctor's token", None, lambda w: consultations.skip_patient(by=w.doctor2, session=_arranged(w.waiting, called_at=True))),
+    ("requeueing a token that is no no-show", None, lambda w: consultations.requeue_no_show(by=w.receptionist, session=w.waiting)),
+    ("priority of a started consultation", None, lambda w: consultations.set_queue_priority(by=w.receptionist, session=w.session, priority="elderly")),
+    ("moving a started consultation", None, lambda w: visits.move_visit(by=w.receptionist, visit=w.visit, doctor=w.doctor2)),
     ("audit export by the front desk", None, lambda w: audit.record_audit_export(by=w.receptionist, filters={}, rows=0, complete=True)),
     ("dispensing twice", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record), lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
 ]  # fmt: skip
@@ -112,6 +138,8 @@ NOT_ACTIONS = {
     "build_vitals",
     "lock_doctor",
     "open_session",
+    "next_token",
+    "move_session",
     "start_session",
     "complete_session",
     "ensure_prescription",

@@ -1,10 +1,15 @@
 """API shapes of the doctor's queue and consultation."""
 
+from rest_framework import serializers
+
 from apps.consultations.models import ConsultationSession
 from apps.consultations.serializers import SessionOutput
 from apps.patients.serializers import PatientOutput
 from apps.prescriptions.serializers import PrescriptionOutput
+from apps.visits.selectors import doctor_get
 from apps.visits.serializers import DoctorOutput, VitalsOutput
+from common.api import HospitalObjectField, StrictInput
+from common.constants import QueuePriority
 
 
 class QueueEntryOutput(SessionOutput):
@@ -29,3 +34,18 @@ class ConsultationOutput(QueueEntryOutput):
         model = ConsultationSession
         fields = [*QueueEntryOutput.Meta.fields, "doctor", "prescription"]
         read_only_fields = fields
+
+
+class QueueStateOutput(serializers.Serializer):
+    """What a queue action answers: the token it acted on and the doctor's queue after it."""
+
+    session = QueueEntryOutput(read_only=True)
+    queue = QueueEntryOutput(many=True, read_only=True, help_text="The doctor's open sessions in queue order.")
+
+
+class PriorityInput(StrictInput):
+    priority = serializers.ChoiceField(choices=QueuePriority.choices)
+
+
+class MoveInput(StrictInput):
+    doctor = HospitalObjectField(lookup=lambda hospital, pk: doctor_get(hospital=hospital, doctor_id=pk), noun="doctor")
