@@ -21,6 +21,7 @@ from apps.patients.api import PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
 from apps.prescriptions.api import AddItemApi, PrescriptionApi, StopItemApi, StopItemByNameApi
 from apps.visits.api import CloseVisitApi, DoctorListApi, FollowUpApi, VisitDetailApi, VisitListApi
+from apps.waitingroom.api import DisplayListApi, DisplayRevokeApi
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -56,5 +57,7 @@ urlpatterns = [
     path("pharmacy/dispense-records/<id:pk>/", DispenseRecordDetailApi.as_view(), name="dispense-record"),
     path("pharmacy/dispense-records/<id:pk>/print/", PrintApi.as_view(), name="dispense-record-print"),
     path("pharmacy/dispense-records/<id:pk>/dispense/", DispenseApi.as_view(), name="dispense-record-dispense"),
+    path("displays/", DisplayListApi.as_view(), name="displays"),
+    path("displays/<id:pk>/revoke/", DisplayRevokeApi.as_view(), name="display-revoke"),
     path("audit/", AuditEventListApi.as_view(), name="audit"),
 ]

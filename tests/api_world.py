@@ -10,6 +10,7 @@ from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.services import mark_as_printed
 from apps.prescriptions.services import add_prescription_item
 from apps.visits.services import create_visit_with_vitals
+from apps.waitingroom.services import create_display_key
 from common.constants import Role
 
 MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
@@ -39,6 +40,7 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     create_visit_with_vitals(by=desk, patient=patients[4], doctor=doctor)
     called = call_next(by=doctor)
     waiting = create_visit_with_vitals(by=desk, patient=patients[3], doctor=doctor).opened_session
+    display, _ = create_display_key(by=users["hospital_admin"], name="Waiting hall TV")
     record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
     return SimpleNamespace(
         hospital=hospital,
@@ -55,4 +57,5 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         waiting=waiting,
         waiting_visit=waiting.visit,
         called=called,
+        display=display,
     )

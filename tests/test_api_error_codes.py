@@ -45,6 +45,8 @@ ERRORS = [
     ("requeueing a token that is no no-show", "receptionist", "POST", lambda w: f"/visits/{w.waiting_visit.pk}/requeue/", None, 409, "not_no_show"),
     ("priority once the consultation started", "receptionist", "POST", lambda w: f"/visits/{w.visit.pk}/priority/", lambda w: {"priority": "elderly"}, 409, "already_started"),
     ("priority of a visit nobody waits for", "receptionist", "POST", lambda w: f"/visits/{w.visit2.pk}/priority/", lambda w: {"priority": "elderly"}, 409, "no_open_session"),
+    ("revoking a revoked display key", "hospital_admin", "POST", lambda w: f"/displays/{w.display.pk}/revoke/", None, 409, "display_key_revoked"),
+    ("a display field nobody knows", "hospital_admin", "POST", lambda w: "/displays/", lambda w: {"name": "TV", "colour": "red"}, 400, "invalid"),
     ("a body that is not JSON", "receptionist", "POST", lambda w: "/patients/", "not json", 400, "parse_error"),
 ]  # fmt: skip
 
@@ -69,6 +71,9 @@ def world(hospital, other_hospital):
     second = start_consultation(by=world.doctor, session=start_follow_up(by=world.receptionist, visit=world.visit2))
     complete_consultation(by=world.doctor, session=second)
     world.unprinted = DispenseRecord.objects.get(session=second)
+    from apps.waitingroom.services import revoke_display_key
+
+    revoke_display_key(by=world.hospital_admin, display=world.display)
     world.hospital.max_medical_staff = 1
     world.hospital.save(update_fields=["max_medical_staff"])
     world.visit2.refresh_from_db()

@@ -67,6 +67,9 @@ MATRIX = [
     ("GET",    "/pharmacy/dispense-records/{record}/", None,                                                           "401", "403", "403",   "403",   "403",   "403",   "200/404"),
     ("POST",   "/pharmacy/dispense-records/{record}/print/", None,                                                     "401", "403", "403",   "403",   "403",   "403",   "200/404"),
     ("POST",   "/pharmacy/dispense-records/{record}/dispense/", None,                                                  "401", "403", "403",   "403",   "403",   "403",   "200/404"),
+    ("GET",    "/displays/",                           None,                                                           "401", "403", "200",   "403",   "403",   "403",   "403"),
+    ("POST",   "/displays/",                           lambda w: {"name": "Room 1 door", "doctor": w.doctor.pk},      "401", "403", "201/400", "403",  "403",   "403",   "403"),
+    ("POST",   "/displays/{display}/revoke/",          None,                                                           "401", "403", "200/404", "403",  "403",   "403",   "403"),
     ("GET",    "/audit/",                              None,                                                           "401", "200", "200",   "403",   "403",   "403",   "403"),
 ]
 # fmt: on

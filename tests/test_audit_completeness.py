@@ -23,6 +23,7 @@ from apps.patients import services as patients
 from apps.pharmacy import services as pharmacy
 from apps.prescriptions import services as prescriptions
 from apps.visits import services as visits
+from apps.waitingroom import services as waitingroom
 from common.constants import Role
 from common.exceptions import DomainError
 from tests.api_world import MEDICINE
@@ -41,6 +42,15 @@ def _arranged(session, **state):
     )
     session.refresh_from_db()
     return session
+
+
+def _display(w):
+    """A display key put straight into the table (arranging: no service, no event)."""
+    from apps.waitingroom.models import DisplayKey
+
+    return DisplayKey.objects.create(
+        hospital=w.hospital, name="Hall", key_hash="0" * 64, key_prefix="000000", created_by=w.hospital_admin
+    )
 
 
 NEW_PASSWORD = "a-long-enough-secret-9"
@@ -82,6 +92,9 @@ ACTIONS = [
     (consultations.set_queue_priority, "queue.priority", lambda w: consultations.set_queue_priority(by=w.receptionist, session=w.waiting, priority="pregnant")),
     (visits.move_visit, "visit.move", lambda w: visits.move_visit(by=w.receptionist, visit=w.waiting.visit, doctor=w.doctor2)),
     (audit.record_audit_export, "audit.export", lambda w: audit.record_audit_export(by=w.hospital_admin, filters={"action": "visit.create"}, rows=2, complete=True)),
+    (waitingroom.create_display_key, "display.create", lambda w: waitingroom.create_display_key(by=w.hospital_admin, name="Hall TV", doctor=w.doctor)),
+    (waitingroom.revoke_display_key, "display.revoke", lambda w: waitingroom.revoke_display_key(by=w.hospital_admin, display=_display(w))),
+    (waitingroom.set_display_initials, "display.settings", lambda w: waitingroom.set_display_initials(by=w.hospital_admin, show_initials=True)),
 ]  # fmt: skip
 
 
@@ -122,6 +135,9 @@ REFUSALS = [
     ("requeueing a token that is no no-show", None, lambda w: consultations.requeue_no_show(by=w.receptionist, session=w.waiting)),
     ("priority of a started consultation", None, lambda w: consultations.set_queue_priority(by=w.receptionist, session=w.session, priority="elderly")),
     ("moving a started consultation", None, lambda w: visits.move_visit(by=w.receptionist, visit=w.visit, doctor=w.doctor2)),
+    ("display key made by the front desk", None, lambda w: waitingroom.create_display_key(by=w.receptionist, name="TV")),
+    ("display key without a name", None, lambda w: waitingroom.create_display_key(by=w.hospital_admin, name=" ")),
+    ("another hospital's display key revoked", None, lambda w: waitingroom.revoke_display_key(by=w.other.hospital_admin, display=_display(w))),
     ("audit export by the front desk", None, lambda w: audit.record_audit_export(by=w.receptionist, filters={}, rows=0, complete=True)),
     ("dispensing twice", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record), lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
 ]  # fmt: skip
