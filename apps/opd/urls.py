@@ -5,6 +5,9 @@ from apps.opd import views
 app_name = "opd"
 urlpatterns = [
     path("queue/", views.QueueView.as_view(), name="queue"),
+    path("queue/call-next/", views.CallNextView.as_view(), name="call_next"),
+    path("sessions/<id:pk>/recall/", views.RecallView.as_view(), name="recall"),
+    path("sessions/<id:pk>/skip/", views.SkipView.as_view(), name="skip"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("sessions/<id:pk>/", views.SessionView.as_view(), name="session"),
     path("sessions/<id:pk>/start/", views.StartView.as_view(), name="start"),
