@@ -246,3 +246,53 @@ def test_the_overview_costs_one_query_whatever_the_doctors_and_patients(
     register(receptionist, other_doctor, 5)
     with django_assert_max_num_queries(1):
         len(queue_overview(hospital=hospital))
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_calls_over_ten_waiting_call_each_exactly_once():
+    from apps.accounts.tests.factories import UserFactory
+    from apps.hospitals.tests.factories import HospitalFactory
+    from common.constants import Role
+    from common.testing import REFUSED, run_concurrently
+
+    hospital = HospitalFactory()
+    desk = UserFactory(hospital=hospital, role=Role.RECEPTIONIST)
+    doctor = UserFactory(hospital=hospital, role=Role.DOCTOR)
+    register(desk, doctor, 10)
+
+    outcomes = run_concurrently(20, lambda n: queue.call_next(by=doctor).pk)
+
+    called = [outcome for outcome in outcomes if outcome != REFUSED]
+    assert len(called) == 10
+    assert len(set(called)) == 10
+    assert AuditEvent.objects.filter(action="queue.call").count() == 10
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_moves_and_registrations_at_once_never_share_or_reuse_a_token():
+    from apps.accounts.tests.factories import UserFactory
+    from apps.consultations.models import ConsultationSession
+    from apps.hospitals.tests.factories import HospitalFactory
+    from common.constants import Role
+    from common.testing import run_concurrently
+
+    hospital = HospitalFactory()
+    desk = UserFactory(hospital=hospital, role=Role.RECEPTIONIST)
+    a = UserFactory(hospital=hospital, role=Role.DOCTOR)
+    b = UserFactory(hospital=hospital, role=Role.DOCTOR)
+    moving = register(desk, a, 5)
+
+    def work(n):
+        if n < 5:
+            return move_visit(by=desk, visit=moving[n].visit, doctor=b).token_number
+        return register(desk, a if n % 2 else b)[0].token_number
+
+    run_concurrently(10, work)
+
+    for doctor in (a, b):
+        held = list(ConsultationSession.objects.filter(doctor=doctor).values_list("token_number", flat=True))
+        released = list(ReleasedToken.objects.filter(doctor=doctor).values_list("token_number", flat=True))
+        assert len(set(held)) == len(held)
+        assert not set(held) & set(released)
