@@ -90,8 +90,14 @@ def build(workers: int) -> dict:
             }
         )
 
+    # A waiting-room display of hospital 1, every doctor (a new key each plan: the raw key is shown once).
+    from apps.waitingroom.services import create_display_key
+
+    _, display_key = create_display_key(by=user("h01_admin"), name="Bench waiting hall")
+
     return {
         "password": PASSWORD,
+        "display_key": display_key,
         "users": {
             "desk": "h01_desk1",
             "doctor": doctor.username,
