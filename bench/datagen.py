@@ -184,6 +184,7 @@ class Generator:
         from django.utils import timezone
 
         from apps.accounts.models import User
+        from apps.accounts.usernames import username_key
         from apps.audit.chain import GENESIS, content_hash
         from apps.audit.models import AuditEvent
         from apps.audit.policy import allowed_changes
@@ -209,7 +210,7 @@ class Generator:
         ])  # fmt: skip
         self.users = Table(User, [
             "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
-            "is_staff", "is_active", "date_joined", "role", "hospital_id",
+            "is_staff", "is_active", "date_joined", "role", "hospital_id", "username_key", "session_generation",
         ])  # fmt: skip
         self.patients = Table(Patient, [
             "id", "hospital_id", "created_at", "mrn_number", "full_name", "age", "gender", "phone_number",
@@ -226,6 +227,7 @@ class Generator:
         self.sessions = Table(ConsultationSession, [
             "id", "hospital_id", "created_at", "visit_id", "doctor_id", "session_number", "token_number",
             "token_date", "status", "started_at", "completed_at", "created_by_id",
+            "priority", "queued_at", "called_at", "recall_count", "skip_count", "no_show_at", "queue_changed_at",
         ])  # fmt: skip
         self.prescriptions = Table(Prescription, ["id", "hospital_id", "created_at", "visit_id"])
         self.items = Table(PrescriptionItem, [
@@ -243,6 +245,7 @@ class Generator:
         # Each hospital's audit chain as record_event extends it: (seq, hash) of its last event.
         self.chains: dict[int, tuple[int, str]] = {}
         self.genesis, self.content_hash, self.allowed_changes = GENESIS, content_hash, allowed_changes
+        self.username_key = username_key
         # Parents before children: each flush commits rows their foreign keys can find.
         self.tables = [
             self.hospitals, self.users, self.patients, self.visits, self.vitals, self.sessions,
@@ -331,7 +334,7 @@ class Generator:
     def user(self, joined, username, role, hospital_id, first, last) -> tuple[int, str, str]:
         user_id = self.users.add(
             self.password_hash, None, role == "SUPER_ADMIN", username, first, last, f"{username}@bench.example",
-            role == "SUPER_ADMIN", True, joined, role, hospital_id,
+            role == "SUPER_ADMIN", True, joined, role, hospital_id, self.username_key(username), 0,
         )  # fmt: skip
         return (user_id, username, role)
 
@@ -418,6 +421,8 @@ class Generator:
         return self.sessions.add(
             hospital_id, created, visit_id, doctor[0], number, token, day,
             "completed" if completed else "open", started, completed, desk[0],
+            # The waiting room: a started session was called when it started; nobody skipped.
+            "none", created, started, 0, 0, None, completed or started or created,
         )  # fmt: skip
 
     def consult(self, hospital_id, doctor, session_id, prescription_id, started, medicines, stop=None):
