@@ -47,7 +47,7 @@ PRIORITY_RANK = {QueuePriority.EMERGENCY: 0, QueuePriority.ELDERLY: 1, QueuePrio
 
 # A token skipped this many times is a no-show: out of the queue until the front desk requeues it.
 NO_SHOW_AFTER_SKIPS = 2
-# A skipped token goes back behind this many waiting tokens of its own priority rank.
+# A skipped token goes back behind this many waiting tokens (in call order).
 SKIP_BACK_PLACES = 2
 
 

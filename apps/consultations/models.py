@@ -20,10 +20,13 @@ class ConsultationSession(HospitalScopedModel):
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
 
-    # The waiting room (SPEC §11). Queue order: priority rank, then `queued_at` (the registration time,
-    # moved back by a skip, reset by a requeue), then id. States: waiting → called (called_at) → in
-    # consultation (started_at) → completed; a second skip makes it a no-show (no_show_at) until requeued.
+    # The waiting room (SPEC §11). Queue order: `queue_rank` (from the priority: emergency 0, elderly and
+    # pregnant 1, others 2), then `queued_at` (the registration time), then id. A skip moves both to just
+    # behind the token it goes back behind; a requeue or a move resets them to the priority's rank and now.
+    # States: waiting → called (called_at) → in consultation (started_at) → completed; a second skip
+    # makes it a no-show (no_show_at) until requeued.
     priority = models.CharField(max_length=10, choices=QueuePriority.choices, default=QueuePriority.NONE)
+    queue_rank = models.PositiveSmallIntegerField(default=2, editable=False)
     queued_at = models.DateTimeField(default=timezone.now, editable=False)
     called_at = models.DateTimeField(null=True, blank=True, editable=False)
     recall_count = models.PositiveSmallIntegerField(default=0, editable=False)

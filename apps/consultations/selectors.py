@@ -1,22 +1,13 @@
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from apps.consultations.models import ConsultationSession
-from common.constants import PRIORITY_RANK, SessionStatus
+from common.constants import SessionStatus
 from common.exceptions import NoOpenSession, NotFound
 
 # The queue's states as lookups on an open session (models.ConsultationSession.queue_state).
 WAITING = Q(status=SessionStatus.OPEN, started_at__isnull=True, called_at__isnull=True, no_show_at__isnull=True)
 CALLED = Q(status=SessionStatus.OPEN, started_at__isnull=True, called_at__isnull=False, no_show_at__isnull=True)
 NO_SHOW = Q(status=SessionStatus.OPEN, started_at__isnull=True, no_show_at__isnull=False)
-
-
-def priority_rank():
-    """Lower is called earlier: emergency, then elderly and pregnant, then everyone else."""
-    return Case(
-        *[When(priority=priority, then=Value(rank)) for priority, rank in PRIORITY_RANK.items()],
-        default=Value(max(PRIORITY_RANK.values())),
-        output_field=IntegerField(),
-    )
 
 
 def _state_rank():
@@ -32,10 +23,8 @@ def _state_rank():
 
 def waiting_in_call_order(*, hospital_id, doctor_id) -> QuerySet[ConsultationSession]:
     """The doctor's waiting tokens in the order "call next" takes them: priority rank, then queue time."""
-    return (
-        ConsultationSession.objects.filter(WAITING, hospital_id=hospital_id, doctor_id=doctor_id)
-        .annotate(queue_rank=priority_rank())
-        .order_by("queue_rank", "queued_at", "id")
+    return ConsultationSession.objects.filter(WAITING, hospital_id=hospital_id, doctor_id=doctor_id).order_by(
+        "queue_rank", "queued_at", "id"
     )
 
 
@@ -57,7 +46,7 @@ def get_doctor_queue(*, doctor) -> QuerySet[ConsultationSession]:
     return (
         ConsultationSession.objects.filter(hospital_id=doctor.hospital_id, doctor=doctor, status=SessionStatus.OPEN)
         .select_related("visit", "visit__patient", "visit__vitals")
-        .annotate(state_rank=_state_rank(), queue_rank=priority_rank())
+        .annotate(state_rank=_state_rank())
         .order_by("state_rank", "queue_rank", "queued_at", "id")
     )
 

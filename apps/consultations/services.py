@@ -13,7 +13,7 @@ Queue rules, exactly: "call next" takes the doctor's first waiting token in call
 elderly and pregnant, then the rest; within a rank the earliest `queued_at`). Calls of one doctor are
 serialised by the doctor's row lock, so a double click, two tabs or simultaneous API calls each call a
 different token, never one twice. A skip sends a called token back behind the next SKIP_BACK_PLACES (2)
-waiting tokens of its own priority rank (tokens of a higher rank are called before it anyway); the
+waiting tokens in call order (to the end when fewer wait), whatever their priority; the
 NO_SHOW_AFTER_SKIPS-th (2nd) skip makes it a no-show: out of the queue until the front desk requeues it
 at the back. Starting a token that was never called calls and starts it at once.
 """
@@ -144,6 +144,7 @@ def move_session(*, session: ConsultationSession, doctor: User) -> tuple[int, in
     session.token_number = next_token(doctor_id=doctor.pk, day=today)
     session.called_at = session.no_show_at = None
     session.recall_count = session.skip_count = 0
+    session.queue_rank = PRIORITY_RANK[session.priority]
     session.queued_at = session.queue_changed_at = now
     session.save(
         update_fields=[
@@ -154,6 +155,7 @@ def move_session(*, session: ConsultationSession, doctor: User) -> tuple[int, in
             "no_show_at",
             "recall_count",
             "skip_count",
+            "queue_rank",
             "queued_at",
             "queue_changed_at",
         ]
@@ -223,7 +225,7 @@ def recall_patient(*, by: User, session: ConsultationSession) -> ConsultationSes
 
 
 def skip_patient(*, by: User, session: ConsultationSession) -> ConsultationSession:
-    """The called patient did not come: back behind the next two waiting tokens of their priority rank;
+    """The called patient did not come: back behind the next two waiting tokens in call order;
     the second skip makes them a no-show (out of the queue until the front desk requeues them).
 
     Refuses: another hospital's session (NotFound); anyone but its doctor (PermissionDenied); a token not
@@ -243,16 +245,19 @@ def skip_patient(*, by: User, session: ConsultationSession) -> ConsultationSessi
         if session.skip_count >= NO_SHOW_AFTER_SKIPS:
             session.no_show_at = now
         else:
-            same_rank = [p for p, rank in PRIORITY_RANK.items() if rank == PRIORITY_RANK[session.priority]]
+            # Behind the next SKIP_BACK_PLACES waiting tokens in call order: it takes the rank and (a
+            # microsecond after) the queue time of the last of them. It keeps its priority's badge.
             ahead = list(
                 waiting_in_call_order(hospital_id=session.hospital_id, doctor_id=session.doctor_id)
-                .filter(priority__in=same_rank)
                 .exclude(pk=session.pk)
-                .values_list("queued_at", flat=True)[:SKIP_BACK_PLACES]
+                .values_list("queue_rank", "queued_at")[:SKIP_BACK_PLACES]
             )
             if ahead:
-                session.queued_at = max(session.queued_at, ahead[-1] + timedelta(microseconds=1))
-        session.save(update_fields=["skip_count", "called_at", "no_show_at", "queued_at", "queue_changed_at"])
+                session.queue_rank, queued_at = ahead[-1]
+                session.queued_at = queued_at + timedelta(microseconds=1)
+        session.save(
+            update_fields=["skip_count", "called_at", "no_show_at", "queue_rank", "queued_at", "queue_changed_at"]
+        )
         record_event(
             actor=by,
             action="queue.skip",
@@ -280,8 +285,11 @@ def requeue_no_show(*, by: User, session: ConsultationSession) -> ConsultationSe
         now = timezone.now()
         session.no_show_at = session.called_at = None
         session.skip_count = 0
+        session.queue_rank = PRIORITY_RANK[session.priority]
         session.queued_at = session.queue_changed_at = now
-        session.save(update_fields=["no_show_at", "called_at", "skip_count", "queued_at", "queue_changed_at"])
+        session.save(
+            update_fields=["no_show_at", "called_at", "skip_count", "queue_rank", "queued_at", "queue_changed_at"]
+        )
         record_event(
             actor=by,
             action="queue.requeue",
@@ -313,8 +321,9 @@ def set_queue_priority(*, by: User, session: ConsultationSession, priority: str)
         if before == priority:
             return session
         session.priority = priority
+        session.queue_rank = PRIORITY_RANK[priority]
         session.queue_changed_at = timezone.now()
-        session.save(update_fields=["priority", "queue_changed_at"])
+        session.save(update_fields=["priority", "queue_rank", "queue_changed_at"])
         record_event(
             actor=by,
             action="queue.priority",

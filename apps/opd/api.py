@@ -114,7 +114,7 @@ class SkipApi(ApiView):
     permission_classes = [role_permission(can_call_patients)]
 
     @api_doc(
-        summary="Skip a called token: back behind the next two waiting of its priority; the second skip is a no-show",
+        summary="Skip a called token: back behind the next two waiting; the second skip makes it a no-show",
         request=None,
         response=QueueStateOutput,
         errors=(404, 409),

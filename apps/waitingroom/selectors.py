@@ -12,7 +12,6 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
 from apps.consultations.models import ConsultationSession
-from apps.consultations.selectors import priority_rank
 from apps.waitingroom.models import DisplayKey, DisplaySettings
 from common.constants import Role, SessionStatus
 from common.exceptions import NotFound
@@ -102,9 +101,8 @@ def display_board(*, display: DisplayKey) -> dict:
         fields.append("visit__patient__full_name")
     rows = list(
         sessions.filter(Q(status=SessionStatus.OPEN, no_show_at__isnull=True) | Q(called_at__isnull=False))
-        .annotate(queue_rank=priority_rank())
         .order_by("queue_rank", "queued_at", "id")
-        .values(*fields, "queue_rank")
+        .values(*fields)
     )
     doctors = User.objects.filter(hospital_id=display.hospital_id, role=Role.DOCTOR)
     doctors = (

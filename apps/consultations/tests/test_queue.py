@@ -100,15 +100,16 @@ def test_a_skip_with_fewer_than_two_behind_goes_to_the_end(receptionist, doctor)
     assert tokens(doctor) == [2, 1]
 
 
-def test_a_skipped_priority_token_stays_ahead_of_tokens_of_lower_priority(receptionist, doctor):
-    *_, elderly = register(receptionist, doctor, 3)
+def test_a_skipped_priority_token_goes_back_two_places_past_lower_priorities_too(receptionist, doctor):
+    *_, elderly = register(receptionist, doctor, 4)
     queue.set_queue_priority(by=receptionist, session=elderly, priority="elderly")
     called = queue.call_next(by=doctor)
     assert called == elderly
 
-    queue.skip_patient(by=doctor, session=called)
+    skipped = queue.skip_patient(by=doctor, session=called)
 
-    assert tokens(doctor) == [3, 1, 2]
+    assert tokens(doctor) == [1, 2, 4, 3]
+    assert skipped.priority == "elderly"  # the badge stays; the place is two back
 
 
 def test_the_second_skip_is_a_no_show_that_the_front_desk_requeues_at_the_back(receptionist, doctor):
