@@ -282,9 +282,10 @@ def displays(plan: dict, url: str, screens: int, seconds: float) -> dict:
         elif called[0] is not None:
             status, data, _ = _send(url, "POST", f"/api/v1/sessions/{called[0]}/recall/", b"", headers)
         if status == 200:
+            answered = time.monotonic()  # the call is committed: from here the screens may show it
             _, board, _ = _send(url, "GET", path, None, {})
             with lock:
-                calls.append((time.monotonic(), json.loads(board)["last_call"]))
+                calls.append((answered, json.loads(board)["last_call"]))
 
     def work(index: int, deadline: float, tally: dict) -> None:
         if index == screens:  # the doctor
@@ -317,9 +318,9 @@ def displays(plan: dict, url: str, screens: int, seconds: float) -> dict:
         (moment - answered) * 1000
         for answered, last_call in calls
         for moment in seen.get(last_call, [])
-        if moment >= answered - DISPLAY_POLL_S
     ]
     result["calls"] = len(calls)
+    # A screen may read the new board while the doctor's answer is still on its way (a delay below zero): 0.
     result["shown_after_call"] = _summary([max(0.0, d) for d in delays]) if delays else {}
     result["screens"] = screens
     return result
