@@ -314,11 +314,7 @@ def displays(plan: dict, url: str, screens: int, seconds: float) -> dict:
             time.sleep(max(0.0, DISPLAY_POLL_S - (time.perf_counter() - started)))
 
     result = _run_for(seconds, screens + 1, work)
-    delays = [
-        (moment - answered) * 1000
-        for answered, last_call in calls
-        for moment in seen.get(last_call, [])
-    ]
+    delays = [(moment - answered) * 1000 for answered, last_call in calls for moment in seen.get(last_call, [])]
     result["calls"] = len(calls)
     # A screen may read the new board while the doctor's answer is still on its way (a delay below zero): 0.
     result["shown_after_call"] = _summary([max(0.0, d) for d in delays]) if delays else {}
