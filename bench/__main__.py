@@ -33,6 +33,8 @@ PYTHON = sys.executable
 GUNICORN_WORKERS = 2
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # per worker; 1: gunicorn's sync worker
 PORTS = (8101, 8102)
+DISPLAYS = 50  # waiting-room screens open at once (issue 17)
+DISPLAY_SHOWN_MS = 2000  # SPEC §11: a call is on the screens within 2 s
 READ_P95_MS, WRITE_P95_MS, MAX_QUERIES, FLOOR_SHARE, SCALE, RSS_MB = 50, 100, 12, 0.5, 1.6, 150
 ALONE_SHARE = 0.25  # each key request alone, as a share of the floor (issue 13 §9)
 DATABASE_PREFIX = os.environ.get("BENCH_DB_PREFIX", "clinicsetu_bench")  # CI: a name of its own
@@ -184,6 +186,9 @@ def measure(size: str, base: str, redis_url: str | None, args) -> dict:
         log(f"{size}: floor, {args.seconds:.0f} s")
         floor = _loadgen("floor", "--url", server.url, "--workers", str(args.workers),
                          "--seconds", str(args.seconds), env=env)  # fmt: skip
+        log(f"{size}: {DISPLAYS} waiting-room displays polling while the doctor calls, {args.seconds:.0f} s")
+        screens = _loadgen("displays", "--plan", fresh_plan(1), "--url", server.url,
+                           "--workers", str(DISPLAYS), "--seconds", str(args.seconds), env=env)  # fmt: skip
         log(f"{size}: mixed workload, one instance, {args.seconds:.0f} s")
         one = _loadgen("mixed", "--plan", fresh_plan(args.workers), "--url", server.url,
                        "--workers", str(args.workers), "--seconds", str(args.seconds), env=env)  # fmt: skip
@@ -215,7 +220,7 @@ def measure(size: str, base: str, redis_url: str | None, args) -> dict:
             for s in servers:
                 s.stop()
     return {"size": size, "data": data, "queries": queries, "alone": alone, "latency": latency, "floor": floor,
-            "mixed_one": one, "mixed_two": two, "single_worker": scaling,
+            "mixed_one": one, "mixed_two": two, "displays": screens, "single_worker": scaling,
             "peak_worker_rss_mb": max(rss_one, rss_two)}  # fmt: skip
 
 
@@ -243,6 +248,26 @@ def alone_table(r: dict) -> list[str]:
             f"{share:.0%} | ≥ {ALONE_SHARE:.0%} | {_mark(share >= ALONE_SHARE and not run['errors'])} |"
         )
     return [*lines, ""]
+
+
+def _display_rows(screens: dict) -> list[str]:
+    """50 open displays: what their polls cost, and how soon a call reaches them (SPEC §11: within 2 s)."""
+    rows = [
+        "",
+        f"| {screens['screens']} displays, one poll a second each, a call every 2 s ({screens['seconds']} s) "
+        "| polls | p50 ms | p95 ms | |",
+        "|---|--:|--:|--:|---|",
+    ]
+    for label, timing in screens["by_request"].items():
+        rows.append(f"| display poll, {label} | {timing['count']} | {timing.get('p50_ms', '-')} | "
+                    f"{timing.get('p95_ms', '-')} | |")  # fmt: skip
+    shown = screens.get("shown_after_call") or {}
+    met = bool(shown) and shown.get("p95_ms", 1e9) <= DISPLAY_SHOWN_MS and not screens["errors"]
+    rows.append(f"| a call shown on the screens after ({screens['calls']} calls) | | {shown.get('p50_ms', '-')} | "
+                f"{shown.get('p95_ms', '-')} | target p95 ≤ {DISPLAY_SHOWN_MS} ms: {_mark(met)} |")  # fmt: skip
+    rows.append(f"| requests/s served to the displays | {screens['requests_per_second']} | | | "
+                f"errors: {screens['errors']} |")  # fmt: skip
+    return rows
 
 
 def report(results: list[dict]) -> str:
@@ -289,6 +314,8 @@ def report(results: list[dict]) -> str:
             f"| mixed, 2 instances of 1 worker ({double['workers']} clients) | {double['requests_per_second']} | "
             f"{double['flows'] / double['seconds']:.1f} | {double['errors']} | "
             f"{double['requests_per_second'] / single['requests_per_second']:.2f}× one instance of 1 worker |",
+            "",
+            *_display_rows(r["displays"]),
             "",
             f"Peak worker RSS: {r['peak_worker_rss_mb']} MB (target ≤ {RSS_MB} MB): "
             f"{_mark(r['peak_worker_rss_mb'] <= RSS_MB)}.",

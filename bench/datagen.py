@@ -263,6 +263,8 @@ class Generator:
         self.sessions = Table(ConsultationSession, [
             "id", "hospital_id", "created_at", "visit_id", "doctor_id", "session_number", "token_number",
             "token_date", "status", "started_at", "completed_at", "created_by_id",
+            "priority", "queue_rank", "queued_at", "called_at", "recall_count", "skip_count", "no_show_at",
+            "queue_changed_at",
         ])  # fmt: skip
         self.prescriptions = Table(Prescription, ["id", "hospital_id", "created_at", "visit_id"])
         self.items = Table(PrescriptionItem, [
@@ -470,6 +472,8 @@ class Generator:
         return self.sessions.add(
             hospital_id, created, visit_id, doctor[0], number, token, day,
             "completed" if completed else "open", started, completed, desk[0],
+            # The waiting room: a started session was called when it started; nobody skipped.
+            "none", 2, created, started, 0, 0, None, completed or started or created,
         )  # fmt: skip
 
     def consult(self, hospital_id, doctor, session, prescription_id, started, medicines, stop=None):

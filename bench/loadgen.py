@@ -4,6 +4,7 @@
     python -m bench.loadgen mixed   --plan plan.json --url http://127.0.0.1:8101 [--url …] --workers 8 --seconds 60
     python -m bench.loadgen floor   --url http://127.0.0.1:8101 --workers 8 --seconds 60
     python -m bench.loadgen alone   --plan plan.json --url http://127.0.0.1:8101 --workers 4 --seconds 10
+    python -m bench.loadgen displays --plan plan.json --url http://127.0.0.1:8101 --workers 50 --seconds 60
 
 Standard library only (no Django), so it measures the server, not itself. Prints JSON.
 """
@@ -99,6 +100,7 @@ class HttpClient:
             headers = {"Content-Type": "application/json", "Accept": "application/json"}
             if request.user:
                 headers["Authorization"] = f"Bearer {self.credentials.token(request.user)}"
+            headers |= request.headers or {}
             body = json.dumps(request.body).encode() if request.body is not None else None
             status, data, _ = _send(self.url, request.method, request.path, body, headers)
             try:
@@ -302,9 +304,74 @@ def alone(plan: dict, url: str, workers: int, seconds: float) -> dict:
             "floor_errors": before["errors"] + after["errors"], "workers": workers, "requests": results}  # fmt: skip
 
 
+DISPLAY_POLL_S = 1.0  # as static/js/display.js polls
+CALL_EVERY_S = 2.0
+
+
+def displays(plan: dict, url: str, screens: int, seconds: float) -> dict:
+    """`screens` waiting-room displays poll as the browser does (once a second, with their ETag) while the
+    doctor calls (or recalls) a token every CALL_EVERY_S: 304s and 200s counted and timed, and how long
+    after each call the screens showed it (the SPEC asks for 2 s)."""
+    path = f"/display/{plan['display_key']}/state/"
+    doctor = plan["users"]["doctor"]
+    credentials = Credentials(plan, url)
+    token = credentials.token(doctor)
+    calls: list[tuple[float, str]] = []  # (when the call was answered, the board's last_call after it)
+    seen: dict[str, list[float]] = {}  # last_call -> when each screen first showed it
+    lock = threading.Lock()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    called = [None]
+
+    def call() -> None:
+        status, data, _ = _send(url, "POST", "/api/v1/queue/call-next/", b"", headers)
+        if status == 200:
+            called[0] = json.loads(data)["session"]["id"]
+        elif called[0] is not None:
+            status, data, _ = _send(url, "POST", f"/api/v1/sessions/{called[0]}/recall/", b"", headers)
+        if status == 200:
+            answered = time.monotonic()  # the call is committed: from here the screens may show it
+            _, board, _ = _send(url, "GET", path, None, {})
+            with lock:
+                calls.append((answered, json.loads(board)["last_call"]))
+
+    def work(index: int, deadline: float, tally: dict) -> None:
+        if index == screens:  # the doctor
+            while time.monotonic() < deadline:
+                call()
+                time.sleep(CALL_EVERY_S)
+            return
+        etag = None
+        time.sleep(DISPLAY_POLL_S * index / screens)  # screens switched on at different moments
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                status, data, _ = _send(url, "GET", path, None, {"If-None-Match": etag} if etag else {})
+            except OSError as error:
+                status, data = 0, repr(error).encode()
+            label = {304: "304 unchanged", 200: "200 changed"}.get(status, f"{status} error")
+            tally["requests"][label] = tally["requests"].get(label, 0) + 1
+            tally["timings"].setdefault(label, []).append((time.perf_counter() - started) * 1000)
+            if status == 200:
+                board = json.loads(data)
+                etag = f'"{board["version"]}"'
+                with lock:
+                    seen.setdefault(board["last_call"], []).append(time.monotonic())
+            elif status != 304:
+                tally["errors"].append(f"{status} {data[:200]!r}")
+            time.sleep(max(0.0, DISPLAY_POLL_S - (time.perf_counter() - started)))
+
+    result = _run_for(seconds, screens + 1, work)
+    delays = [(moment - answered) * 1000 for answered, last_call in calls for moment in seen.get(last_call, [])]
+    result["calls"] = len(calls)
+    # A screen may read the new board while the doctor's answer is still on its way (a delay below zero): 0.
+    result["shown_after_call"] = _summary([max(0.0, d) for d in delays]) if delays else {}
+    result["screens"] = screens
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["latency", "mixed", "floor", "alone"])
+    parser.add_argument("mode", choices=["latency", "mixed", "floor", "alone", "displays"])
     parser.add_argument("--plan")
     parser.add_argument("--url", action="append", required=True)
     parser.add_argument("--iterations", type=int, default=200)
@@ -318,6 +385,8 @@ def main() -> None:
         result = alone(plan, args.url[0], args.workers, args.seconds)
     elif args.mode == "mixed":
         result = mixed(plan, args.url, args.workers, args.seconds)
+    elif args.mode == "displays":
+        result = displays(plan, args.url[0], args.workers, args.seconds)
     else:
         result = floor(args.url, args.workers, args.seconds)
     json.dump(result, sys.stdout)

@@ -99,9 +99,14 @@ def build(workers: int) -> dict:
             if piece.isalpha():
                 fragments[piece] = fragments.get(piece, 0) + 1
     fragment = min(sorted(fragments), key=lambda piece: abs(fragments[piece] - len(names) / 8))
+    # A waiting-room display of hospital 1, every doctor (a new key each plan: the raw key is shown once).
+    from apps.waitingroom.services import create_display_key
+
+    _, display_key = create_display_key(by=user("h01_admin"), name="Bench waiting hall")
 
     return {
         "password": PASSWORD,
+        "display_key": display_key,
         "users": {
             "desk": "h01_desk1",
             "doctor": doctor.username,

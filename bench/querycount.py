@@ -53,6 +53,7 @@ class DjangoClient:
     def send(self, request):
         if request.api:
             headers = {"Authorization": f"Bearer {self._token(request.user)}"} if request.user else {}
+            headers |= request.headers or {}
             body = json.dumps(request.body) if request.body is not None else ""
             response = self.api.generic(
                 request.method, request.path, body, content_type="application/json", headers=headers

@@ -22,6 +22,7 @@ class Request:
     api: bool  # True: JSON with a bearer token; False: a page or form with the user's session
     body: dict | None = None
     expect: tuple[int, ...] = (200,)
+    headers: dict | None = None  # extra headers (the display's If-None-Match)
 
 
 class Client(Protocol):
@@ -158,6 +159,23 @@ def _get(path: str, role: str, api: bool) -> Callable[[dict, Client], Iterator[R
 
 
 # Reads first: the writes change what some reads show (more items on a prescription, longer queues).
+def _display_poll(changed: bool) -> Callable[[dict, Client], Iterator[Request]]:
+    """The waiting-room display's poll (apps/waitingroom): with the ETag it holds, unchanged (304, what an
+    idle screen costs), or with a stale one (200: the whole board, what a screen costs after a call)."""
+
+    def requests(plan: dict, client: Client) -> Iterator[Request]:
+        path = f"/display/{plan['display_key']}/state/"
+        _, board = client.send(Request("GET", path, None, api=True))
+        etag = '"stale"' if changed else f'"{board["version"]}"'
+        request = Request(
+            "GET", path, None, api=True, headers={"If-None-Match": etag}, expect=(200,) if changed else (304,)
+        )
+        while True:
+            yield request
+
+    return requests
+
+
 SCENARIOS = [
     Scenario("log-in page", "read", _fixed(lambda plan: Request("GET", "/login/", None, api=False))),
     Scenario("search by name", "read", _get("/visits/?q={name}", "desk", api=False)),
@@ -183,6 +201,8 @@ SCENARIOS = [
     Scenario("API ICD-10 search, words", "read", _get("/api/v1/icd10/?q=infection+of", "doctor", api=True)),
     Scenario("API ICD-10 search, code prefix", "read", _get("/api/v1/icd10/?q=J06", "doctor", api=True)),
     Scenario("API record", "read", _get("/api/v1/sessions/{consult_session}/record/", "doctor", api=True)),
+    Scenario("display poll, unchanged (304)", "read", _display_poll(changed=False)),
+    Scenario("display poll, changed (200)", "read", _display_poll(changed=True)),
     Scenario("log in", "write", _log_in_page),
     Scenario("API log in (token)", "write", _log_in_api),
     Scenario("create visit", "write", _create_visit(api=False)),

@@ -55,6 +55,16 @@ class HospitalObjectField(IdField):
         return value.pk
 
 
+class StrictInput(serializers.Serializer):
+    """An input serializer that refuses fields it does not know (naming them) instead of ignoring them."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().validate(attrs)
+
+
 class ApiView(GenericAPIView):
     """Base of every API view: parse input with one serializer, call one service or selector, answer with another."""
 

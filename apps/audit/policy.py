@@ -109,6 +109,18 @@ POLICY: dict[str, dict[str, Keep]] = {
     "dispense.view": {"page": V},
     "dispense.print": {"print_count": V},
     "dispense.dispense": {"is_dispensed": V},
+    # The waiting room (SPEC §11): tokens, queue states and counts. Which priority a patient was given is
+    # withheld (pregnancy is health data): the reader learns that it changed, not to what.
+    "queue.call": {"token_number": V, "state": V},
+    "queue.recall": {"token_number": V, "recall_count": V},
+    "queue.skip": {"token_number": V, "skip_count": V, "state": V},
+    "queue.requeue": {"token_number": V, "state": V},
+    "queue.priority": {"token_number": V},
+    "visit.move": {"doctor": V, "token_number": V, "session": V},
+    # Display keys: the name the hospital admin gave the screen, its doctor filter; never the key.
+    "display.create": {"name": V, "doctor": V},
+    "display.revoke": {"revoked_at": V},
+    "display.settings": {"show_initials": V},
 }
 
 

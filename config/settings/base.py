@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.prescriptions",
     "apps.pharmacy",
     "apps.opd",
+    "apps.waitingroom",
     "apps.discovery",
 ]
 
