@@ -41,6 +41,10 @@ PASSWORD = "bench-password-2026"  # noqa: S105 (benchmark accounts on a throw-aw
 DOCTORS, RECEPTIONISTS, PHARMACISTS = 8, 3, 2
 BENCH_QUEUE = 20  # extra patients waiting for h01_doctor1 today
 FOLLOW_UP_SHARE = 0.15
+# Billing: first sessions of the last BILLED_DAYS days and today's seen patients are billed and paid at
+# this fee (today's waiting patients are not, so the benchmark can bill them).
+FEE_PAISE = 30000
+BILLED_DAYS = 60
 FLUSH_LINES = 200_000
 
 
@@ -221,6 +225,7 @@ class Generator:
         from apps.audit.chain import GENESIS, content_hash
         from apps.audit.models import AuditEvent
         from apps.audit.policy import allowed_changes
+        from apps.billing.models import Bill, BillingSettings, BillLine, Payment
         from apps.consultations.models import ConsultationSession
         from apps.hospitals.models import Hospital
         from apps.patients.models import Patient
@@ -276,6 +281,25 @@ class Generator:
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "is_printed", "printed_at",
             "print_count", "is_dispensed", "dispensed_at", "dispensed_by_id",
         ])  # fmt: skip
+        self.billing_settings = Table(BillingSettings, [
+            "id", "hospital_id", "created_at", "default_consultation_fee", "follow_up_fee",
+            "require_payment_before_consultation", "discount_by_receptionist", "discount_by_hospital_admin",
+            "updated_at",
+        ])  # fmt: skip
+        self.bills = Table(Bill, [
+            "id", "hospital_id", "created_at", "visit_id", "session_id", "patient_id", "doctor_id", "bill_date",
+            "status", "total", "paid", "created_by_id", "cancelled_at", "cancelled_by_id", "cancel_reason",
+        ])  # fmt: skip
+        self.bill_lines = Table(BillLine, [
+            "id", "hospital_id", "created_at", "bill_id", "kind", "description", "price_item_id", "quantity",
+            "amount", "reason", "created_by_id",
+        ])  # fmt: skip
+        self.payments = Table(Payment, [
+            "id", "hospital_id", "created_at", "bill_id", "kind", "mode", "amount", "signed_amount", "reference",
+            "reason", "note", "financial_year", "number", "business_date", "doctor_id", "received_by_id",
+        ])  # fmt: skip
+        # Receipt numbers handed out per (hospital, financial year), for the counters at the end.
+        self.receipts: dict[tuple[int, str], int] = {}
         self._notes_tables()
         self.audit = Table(AuditEvent, [
             "id", "created_at", "actor_id", "actor_username", "actor_role", "hospital_id", "action",
@@ -289,7 +313,7 @@ class Generator:
         self.tables = [
             self.hospitals, self.users, self.patients, self.visits, self.vitals, self.sessions,
             self.prescriptions, self.items, self.dispense_records, self.records, self.complaints, self.diagnoses,
-            self.audit,
+            self.billing_settings, self.bills, self.bill_lines, self.payments, self.audit,
         ]  # fmt: skip
         self.tokens: dict[tuple[int, date], int] = {}
         self.staff: dict[int, dict[str, list[tuple[int, str, str]]]] = {}
@@ -387,6 +411,7 @@ class Generator:
             f"{number} {self.random.choice(AREAS)}, Bengaluru", f"080-4{number:03d}0000", TIME_ZONE, 0,
             opened, opened,
         )  # fmt: skip
+        self.billing_settings.add(hospital_id, opened, FEE_PAISE, 0, False, True, True, opened)
         prefix = f"h{number:02d}"
         names = iter(self.random.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], 20))
         staff = {
@@ -458,6 +483,7 @@ class Generator:
             closed_by[0] if closed_by else None,
         )  # fmt: skip
         vitals = self.vitals_row(hospital_id, created, visit_id)
+        self.last_patient = patient_id
         token = self.token(doctor[0], day)
         mrn = self.patient_mrns[patient_id]
         self.event(
@@ -549,6 +575,39 @@ class Generator:
                 f"Dispensed the prescription of dispense record #{record_id}", {"is_dispensed": [False, True]},
             )  # fmt: skip
 
+    def bill(self, hospital_id, visit_id, session_id, doctor, desk, day, created) -> None:
+        """The session's consultation fee, billed and paid at the desk as the visit opens (SPEC §12)."""
+        from apps.billing.models import financial_year
+
+        rnd = self.random
+        fee = FEE_PAISE
+        bill_id = self.bills.add(
+            hospital_id, created, visit_id, session_id, self.last_patient, doctor[0], day, "open", fee, fee, desk[0],
+            None, None, "",
+        )  # fmt: skip
+        self.bill_lines.add(
+            hospital_id, created, bill_id, "consultation", "Consultation fee", None, 1, fee, "", desk[0]
+        )
+        self.event(
+            created, desk, hospital_id, "bill.create", "billing.bill", bill_id, f"Bill #{bill_id}",
+            {"visit": visit_id, "session": session_id, "total": fee, "lines": 1, "fee_kind": "consultation"},
+        )  # fmt: skip
+        mode = rnd.choice(("cash", "cash", "cash", "upi", "upi", "card"))
+        year = financial_year(day)
+        number = self.receipts.get((hospital_id, year), 0) + 1
+        self.receipts[hospital_id, year] = number
+        paid_at = created + timedelta(seconds=40)
+        reference = "" if mode == "cash" else f"REF{rnd.randint(10**8, 10**9)}"
+        self.payments.add(
+            hospital_id, paid_at, bill_id, "payment", mode, fee, fee, reference, "", "", year, number, day,
+            doctor[0], desk[0],
+        )  # fmt: skip
+        self.event(
+            paid_at, desk, hospital_id, "payment.create", "billing.bill", bill_id,
+            f"Receipt OPD/{year}/{number:06d} on bill #{bill_id}",
+            {"receipt": f"OPD/{year}/{number:06d}", "amount": fee, "mode": mode, "balance": 0},
+        )  # fmt: skip
+
     def past_visit(self, hospital_id, day, index, minute) -> None:
         rnd = self.random
         staff = self.staff[hospital_id]
@@ -569,6 +628,8 @@ class Generator:
         session_id = self.session(
             hospital_id, visit_id, doctor, desk, 1, token, day, created, started=started, completed=completed
         )
+        if day >= self.today - timedelta(days=BILLED_DAYS):
+            self.bill(hospital_id, visit_id, session_id, doctor, desk, day, created)
         prescription_id = self.prescriptions.add(hospital_id, started, visit_id)
         medicines = rnd.sample(MEDICINES, rnd.choice((1, 2, 2, 3, 3, 4)))
         items = self.consult(hospital_id, doctor, (session_id, 1, visit_id), prescription_id, started, medicines)
@@ -668,6 +729,7 @@ class Generator:
             session_id = self.session(
                 hospital_id, visit_id, doctor, desk, 1, token, day, created, started=started, completed=completed
             )
+            self.bill(hospital_id, visit_id, session_id, doctor, desk, day, created)
             prescription_id = self.prescriptions.add(hospital_id, started, visit_id)
             medicines = rnd.sample(MEDICINES, rnd.choice((1, 2, 3)))
             self.consult(hospital_id, doctor, (session_id, 1, visit_id), prescription_id, started, medicines)
@@ -680,6 +742,11 @@ class Generator:
         cursor.executemany(
             "INSERT INTO audit_auditchainhead (chain, seq) VALUES (%s, %s)",
             [(hospital_id, seq) for hospital_id, (seq, _) in self.chains.items()],
+        )
+        cursor.executemany(
+            "INSERT INTO billing_receiptcounter (hospital_id, created_at, kind, financial_year, last_number) "
+            "VALUES (%s, now(), 'payment', %s, %s)",
+            [(hospital_id, year, number) for (hospital_id, year), number in self.receipts.items()],
         )
         for hospital_id, ids in self.patient_ids.items():
             cursor.execute(

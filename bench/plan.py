@@ -21,6 +21,7 @@ def build(workers: int) -> dict:
     from django.db.models import Count, Q
 
     from apps.accounts.models import User
+    from apps.billing.models import Bill
     from apps.consultations.models import ConsultationSession
     from apps.hospitals.models import Hospital
     from apps.patients.models import Patient
@@ -124,6 +125,8 @@ def build(workers: int) -> dict:
             "name": chart_patient.full_name.split()[-1],
             "phone": family_phone,
             "mrn": f"P-{chart_patient.mrn_number:06d}",
+            "today": today.isoformat(),
+            "month_ago": (today - timedelta(days=30)).isoformat(),
             "fragment": fragment,
             "full_name": chart_patient.full_name,
         },
@@ -131,6 +134,14 @@ def build(workers: int) -> dict:
             "api": [p[0] for p in latency_pool[:LATENCY_VISITS]],
             "web": [p[0] for p in latency_pool[LATENCY_VISITS:]],
         },
+        # Today's waiting visits of hospital 1 that have no bill yet (not the queue the items go to): billed once each.
+        "bill_visits": list(
+            ConsultationSession.objects.filter(hospital=hospital, token_date=today, started_at__isnull=True)
+            .exclude(doctor=doctor)
+            .exclude(visit__in=Bill.objects.filter(hospital=hospital).values("visit"))
+            .order_by("id")
+            .values_list("visit_id", flat=True)
+        ),
         # The first in the queue is the consultation page's; the rest get the added items.
         "add_item_sessions": {"api": open_sessions[1::2], "web": open_sessions[2::2]},
         "workers": mixed,

@@ -113,6 +113,48 @@ def _add_item(api: bool) -> Callable[[dict, Client], Iterator[Request]]:
     return requests
 
 
+def _bill_visit(plan: dict, client: Client) -> Iterator[Request]:
+    """Bill a waiting visit (its fee): measured. Its earlier bill is cancelled first (not measured), so the
+    few unbilled visits of the live day serve any number of iterations."""
+    desk, visits = plan["users"]["desk"], plan["bill_visits"]
+    if not visits:
+        raise RuntimeError("The plan has no unbilled visit; regenerate the data.")
+    n = 0
+    while True:
+        visit = visits[n % len(visits)]
+        _clear_bills(plan, client, visit)
+        yield Request("POST", "/api/v1/bills/", desk, api=True, body={"visit": visit}, expect=(201,))
+        n += 1
+
+
+def _take_payment(plan: dict, client: Client) -> Iterator[Request]:
+    """Take the fee on a fresh bill: measured; clearing the visit's earlier bill and billing it are not."""
+    desk, visits = plan["users"]["desk"], plan["bill_visits"]
+    if not visits:
+        raise RuntimeError("The plan has no unbilled visit; regenerate the data.")
+    n = 0
+    while True:
+        visit = visits[n % len(visits)]
+        _clear_bills(plan, client, visit)
+        status, bill = client.send(Request("POST", "/api/v1/bills/", desk, api=True, body={"visit": visit}))
+        if status != 201:
+            raise RuntimeError(f"Billing visit {visit} for the benchmark gave {status}.")
+        body = {"amount": bill["balance"], "mode": "cash"}
+        yield Request("POST", f"/api/v1/bills/{bill['id']}/payments/", desk, api=True, body=body, expect=(201,))
+        n += 1
+
+
+def _clear_bills(plan: dict, client: Client, visit: int) -> None:
+    """The visit's open bills refunded (by the hospital admin) and cancelled, so it can be billed again."""
+    desk, admin = plan["users"]["desk"], plan["users"]["admin"]
+    status, page = client.send(Request("GET", f"/api/v1/bills/?visit={visit}&status=open", desk, api=True))
+    for bill in page["results"] if status == 200 else []:
+        if bill["paid"] != "0.00":
+            refund = {"amount": bill["paid"], "mode": "cash", "reason": "bench"}
+            client.send(Request("POST", f"/api/v1/bills/{bill['id']}/refunds/", admin, api=True, body=refund))
+        client.send(Request("POST", f"/api/v1/bills/{bill['id']}/cancel/", desk, api=True, body={"reason": "bench"}))
+
+
 def _save_record(api: bool) -> Callable[[dict, Client], Iterator[Request]]:
     """The doctor's notes saved as they type: a PATCH of the record (API) or the page's form post (web),
     in the started sessions of the add-item scenario (starting them again changes nothing)."""
@@ -196,6 +238,11 @@ SCENARIOS = [
     Scenario("API session", "read", _get("/api/v1/sessions/{consult_session}/", "doctor", api=True)),
     Scenario("API dispense records", "read", _get("/api/v1/pharmacy/dispense-records/", "pharmacy", api=True)),
     Scenario("API audit, hospital", "read", _get("/api/v1/audit/", "admin", api=True)),
+    Scenario("day's cash, everyone", "read", _get("/billing/cash/", "admin", api=False)),
+    Scenario("API day's cash, everyone", "read", _get("/api/v1/cash/", "admin", api=True)),
+    Scenario(
+        "API day's cash, a month", "read", _get("/api/v1/cash/?date={month_ago}&until={today}", "admin", api=True)
+    ),
     # ICD-10 search over the whole code list (the in-memory index) and the consultation record.
     Scenario("API ICD-10 search, shorthand", "read", _get("/api/v1/icd10/?q=HTN", "doctor", api=True)),
     Scenario("API ICD-10 search, words", "read", _get("/api/v1/icd10/?q=infection+of", "doctor", api=True)),
@@ -209,6 +256,8 @@ SCENARIOS = [
     Scenario("API create visit", "write", _create_visit(api=True)),
     Scenario("add item", "write", _add_item(api=False)),
     Scenario("API add item", "write", _add_item(api=True)),
+    Scenario("API bill a visit", "write", _bill_visit),
+    Scenario("API take a payment", "write", _take_payment),
     Scenario("save notes", "write", _save_record(api=False)),
     Scenario("API save notes", "write", _save_record(api=True)),
 ]

@@ -202,6 +202,48 @@ class NothingToDispense(Conflict):
     code = "nothing_to_dispense"
 
 
+class BillCancelled(Conflict):
+    """The bill is cancelled: it takes no charge, discount, payment or refund."""
+
+    code = "bill_cancelled"
+
+
+class AlreadyBilled(Conflict):
+    """This consultation session already has an open bill: add to that one."""
+
+    code = "already_billed"
+
+
+class Overpayment(Conflict):
+    """A payment or discount larger than the bill's balance."""
+
+    code = "overpayment"
+
+
+class RefundExceedsPaid(Conflict):
+    """A refund larger than what the bill has been paid (after earlier refunds)."""
+
+    code = "refund_exceeds_paid"
+
+
+class BillHasPayments(Conflict):
+    """A bill with money paid on it is refunded before it is cancelled."""
+
+    code = "bill_has_payments"
+
+
+class DayClosed(Conflict):
+    """The user has closed that day's cash: nothing new is dated in it."""
+
+    code = "day_closed"
+
+
+class PaymentRequired(Conflict):
+    """The hospital takes the fee before the consultation starts, and this bill is not paid."""
+
+    code = "payment_required"
+
+
 class AllergyConflict(Conflict):
     """The medicine matches an active allergy of the patient: give an override reason to prescribe it anyway."""
 

@@ -36,8 +36,14 @@ functions without an object, as the gate of a page or endpoint; services call
 | waiting-room display keys           |    | ✓  |      |              |          |
 | read a prescription                 |    |    |      | own visits   | ✓        |
 | dispense records, print, dispense   |    |    |      |              | ✓        |
+| read bills, the day's cash (own)    |    | ✓  | ✓    |              |          |
+| bill, charge, take payments         |    |    | ✓    |              |          |
+| discount (as the hospital allows)   |    | ✓³ | ✓³   |              |          |
+| cancel a bill, close one's day      |    | ✓  | ✓    |              |          |
+| refund; every user's day; fees/price list |  | ✓ |   |              |          |
 
 ¹ hospital admins only. ² the hospital's doctors, receptionists and medical staff.
+³ each as the hospital's billing settings allow (`BillingSettings.discount_roles`).
 `common/tests/test_permissions.py` holds the same table as data and checks every function.
 """
 
@@ -268,3 +274,47 @@ def can_print_prescription(user: Any) -> bool:
 
 def can_dispense(user: Any) -> bool:
     return has_role(user, Role.MEDICAL_STAFF)
+
+
+# Billing (SPEC §12) ------------------------------------------------------------
+
+
+def can_read_bills(user: Any) -> bool:
+    """Bills and receipts of the hospital, and one's own day's cash."""
+    return has_role(user, Role.RECEPTIONIST, Role.HOSPITAL_ADMIN)
+
+
+def can_bill(user: Any) -> bool:
+    """Create a bill for a visit, add extra charges, take payments: the front desk."""
+    return has_role(user, Role.RECEPTIONIST)
+
+
+def can_give_discount(user: Any, billing_settings: Any = None) -> bool:
+    """Without the settings: a role that may ever discount; with them, as the hospital allows."""
+    if billing_settings is None:
+        return has_role(user, Role.RECEPTIONIST, Role.HOSPITAL_ADMIN)
+    return _role(user) in billing_settings.discount_roles()
+
+
+def can_cancel_bill(user: Any) -> bool:
+    return has_role(user, Role.RECEPTIONIST, Role.HOSPITAL_ADMIN)
+
+
+def can_refund(user: Any) -> bool:
+    """Money goes back out only by the hospital admin."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
+
+
+def can_close_day(user: Any) -> bool:
+    """Close one's own day's cash (everyone who takes or refunds money)."""
+    return has_role(user, Role.RECEPTIONIST, Role.HOSPITAL_ADMIN)
+
+
+def can_view_all_cash(user: Any) -> bool:
+    """Every user's day's cash and who has not closed it."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
+
+
+def can_manage_billing(user: Any) -> bool:
+    """Fees, the follow-up rule, payment before consultation, who discounts, the price list."""
+    return has_role(user, Role.HOSPITAL_ADMIN)

@@ -4,6 +4,21 @@ from django.urls import path
 
 from apps.accounts.api import MeApi, TokenApi, UserDetailApi, UserListApi
 from apps.audit.api import AuditEventListApi
+from apps.billing.api import (
+    BillDetailApi,
+    BillingSettingsApi,
+    BillListApi,
+    CancelBillApi,
+    CashApi,
+    ChargeApi,
+    CloseDayApi,
+    DiscountApi,
+    DoctorFeeApi,
+    PaymentApi,
+    PriceItemApi,
+    PriceListApi,
+    RefundApi,
+)
 from apps.consultations.api import (
     IcdSearchApi,
     IcdSynonymDetailApi,
@@ -79,4 +94,19 @@ urlpatterns = [
     path("displays/", DisplayListApi.as_view(), name="displays"),
     path("displays/<id:pk>/revoke/", DisplayRevokeApi.as_view(), name="display-revoke"),
     path("audit/", AuditEventListApi.as_view(), name="audit"),
+    path("bills/", BillListApi.as_view(), name="bills"),
+    # Not in the SPEC table: a bill's balance and receipts, a charge or discount added after billing.
+    path("bills/<id:pk>/", BillDetailApi.as_view(), name="bill"),
+    path("bills/<id:pk>/charges/", ChargeApi.as_view(), name="bill-charges"),
+    path("bills/<id:pk>/discounts/", DiscountApi.as_view(), name="bill-discounts"),
+    path("bills/<id:pk>/payments/", PaymentApi.as_view(), name="bill-payments"),
+    path("bills/<id:pk>/refunds/", RefundApi.as_view(), name="bill-refunds"),
+    path("bills/<id:pk>/cancel/", CancelBillApi.as_view(), name="bill-cancel"),
+    path("cash/", CashApi.as_view(), name="cash"),
+    path("cash/close/", CloseDayApi.as_view(), name="cash-close"),
+    # The hospital admin's fees and price list (SPEC §1: "the price list, fees").
+    path("billing/settings/", BillingSettingsApi.as_view(), name="billing-settings"),
+    path("billing/price-list/", PriceListApi.as_view(), name="price-list"),
+    path("billing/price-list/<id:pk>/", PriceItemApi.as_view(), name="price-item"),
+    path("billing/doctor-fees/", DoctorFeeApi.as_view(), name="doctor-fees"),
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("prescriptions/", include("apps.prescriptions.urls")),
     path("pharmacy/", include("apps.pharmacy.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("billing/", include("apps.billing.urls")),
     path("displays/", include("apps.waitingroom.urls")),
     # The waiting-room screen: no log-in, its key in the path is all it has (apps/waitingroom/views.py).
     path("display/", include("apps.waitingroom.display_urls")),

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from apps.accounts.tests.factories import UserFactory
+from apps.billing.services import create_bill, save_price_item, take_payment, update_billing_settings
 from apps.consultations.services import add_icd_synonym, add_pick_list_entry, call_next
 from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.models import AllergyKind, AllergySeverity
@@ -21,7 +22,7 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     """Staff of each role; `visit` has a started session with one item; `visit2`'s session is completed,
     its record printed; `called` is a token the doctor called (not started); `waiting` is a session the doctor
     has not called or started; `patient3` has no visit yet. `patient` (of `visit`) is allergic to penicillin
-    (`allergy`)."""
+    (`allergy`). `bill` (visit's, ₹300) is unpaid; `bill2` (visit2's, ₹450) is paid in full by `payment`."""
     users = {
         role: UserFactory(role=getattr(Role, role.upper()), hospital=hospital, username=f"{prefix}{role}")
         for role in ("hospital_admin", "receptionist", "doctor", "medical_staff")
@@ -52,6 +53,13 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     waiting = create_visit_with_vitals(by=desk, patient=patients[3], doctor=doctor).opened_session
     display, _ = create_display_key(by=users["hospital_admin"], name="Waiting hall TV")
     record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
+    # Billing: a ₹300 default fee, a dressing on the price list; visit's bill is unpaid, visit2's bill
+    # (with a dressing, ₹450) is paid in full by UPI.
+    update_billing_settings(by=users["hospital_admin"], default_consultation_fee=30000)
+    dressing = save_price_item(by=users["hospital_admin"], name="Dressing", price=15000)
+    bill = create_bill(by=desk, visit=visit)
+    bill2 = create_bill(by=desk, visit=visit2, extras=[(dressing, 1)])
+    payment = take_payment(by=desk, bill=bill2, amount=45000, mode="upi", reference="UPI-4471")
     pick_entry = add_pick_list_entry(by=users["hospital_admin"], kind="advice", text="Walk for 30 minutes")
     synonym = add_icd_synonym(by=users["hospital_admin"], term="BP", icd_code="I10")
     return SimpleNamespace(
@@ -68,6 +76,10 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         visit2=visit2,
         record=record,
         waiting=waiting,
+        price_item=dressing,
+        bill=bill,
+        bill2=bill2,
+        payment=payment,
         pick_entry=pick_entry,
         synonym=synonym,
         waiting_visit=waiting.visit,

@@ -19,6 +19,32 @@ def item(w, **extra):
     return {**MEDICINE, "session": w.session.pk, "medicine_name": "Cetirizine"} | extra
 
 
+def _arranged(w, arrange, path: str) -> str:
+    """A row whose state is arranged first (through the services), then the path it calls."""
+    arrange(w)
+    return path
+
+
+def _require_payment(w):
+    from apps.billing.services import update_billing_settings
+
+    update_billing_settings(by=w.hospital_admin, require_payment_before_consultation=True)
+
+
+def _cancel_bill(w):
+    from apps.billing.services import cancel_bill
+
+    cancel_bill(by=w.receptionist, bill=w.bill, reason="Billed in error")
+
+
+def _close_day(w):
+    from apps.billing.services import close_day
+
+    close_day(by=w.receptionist)
+
+
+PAY = {"amount": "100.00", "mode": "cash"}
+
 # (why, role, method, path(w), body(w) or None, status, code)
 ERRORS = [
     ("no credentials", None, "GET", lambda w: "/me/", None, 401, "not_authenticated"),
@@ -42,6 +68,13 @@ ERRORS = [
     ("dispensing twice", "medical_staff", "POST", lambda w: f"/pharmacy/dispense-records/{w.dispensed.pk}/dispense/", None, 409, "already_dispensed"),
     ("staff beyond the limit", "hospital_admin", "POST", lambda w: "/users/", lambda w: {"username": "one_too_many", "password": "a-long-enough-secret-9", "role": Role.MEDICAL_STAFF}, 409, "limit_reached"),
     ("deactivating oneself", "hospital_admin", "PATCH", lambda w: f"/users/{w.hospital_admin.pk}/", lambda w: {"is_active": False}, 403, "permission_denied"),
+    ("a session billed twice", "receptionist", "POST", lambda w: "/bills/", lambda w: {"visit": w.visit.pk}, 409, "already_billed"),
+    ("paying more than the balance", "receptionist", "POST", lambda w: f"/bills/{w.bill.pk}/payments/", lambda w: {"amount": "300.01", "mode": "cash"}, 409, "overpayment"),
+    ("paying a cancelled bill", "receptionist", "POST", lambda w: _arranged(w, _cancel_bill, f"/bills/{w.bill.pk}/payments/"), lambda w: PAY, 409, "bill_cancelled"),
+    ("refunding more than paid", "hospital_admin", "POST", lambda w: f"/bills/{w.bill2.pk}/refunds/", lambda w: {"amount": "450.01", "mode": "cash", "reason": "x"}, 409, "refund_exceeds_paid"),
+    ("cancelling a paid bill", "receptionist", "POST", lambda w: f"/bills/{w.bill2.pk}/cancel/", lambda w: {"reason": "x"}, 409, "bill_has_payments"),
+    ("paying after closing the day", "receptionist", "POST", lambda w: _arranged(w, _close_day, f"/bills/{w.bill.pk}/payments/"), lambda w: PAY, 409, "day_closed"),
+    ("starting an unpaid consultation", "doctor", "POST", lambda w: _arranged(w, _require_payment, f"/sessions/{w.waiting.pk}/start/"), None, 409, "payment_required"),
     ("calling with nobody waiting", "doctor2", "POST", lambda w: "/queue/call-next/", None, 409, "queue_empty"),
     ("recalling a token not called", "doctor", "POST", lambda w: f"/sessions/{w.waiting.pk}/recall/", None, 409, "not_called"),
     ("requeueing a token that is no no-show", "receptionist", "POST", lambda w: f"/visits/{w.waiting_visit.pk}/requeue/", None, 409, "not_no_show"),

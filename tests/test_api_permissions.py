@@ -89,6 +89,23 @@ MATRIX = [
     ("POST",   "/displays/",                           lambda w: {"name": "Room 1 door", "doctor": w.doctor.pk},      "401", "403", "201/400", "403",  "403",   "403",   "403"),
     ("POST",   "/displays/{display}/revoke/",          None,                                                           "401", "403", "200/404", "403",  "403",   "403",   "403"),
     ("GET",    "/audit/",                              None,                                                           "401", "200", "200",   "403",   "403",   "403",   "403"),
+    ("GET",    "/bills/",                              None,                                                           "401", "403", "200",   "200",   "403",   "403",   "403"),
+    ("POST",   "/bills/",                              lambda w: {"visit": w.waiting.visit.pk},                        "401", "403", "403",   "201/400", "403",  "403",   "403"),
+    ("GET",    "/bills/{bill}/",                       None,                                                           "401", "403", "200/404", "200/404", "403", "403",  "403"),
+    ("POST",   "/bills/{bill}/charges/",               lambda w: {"price_item": w.price_item.pk},                      "401", "403", "403",   "201/404", "403",  "403",   "403"),
+    ("POST",   "/bills/{bill}/discounts/",             lambda w: {"amount": "10.00", "reason": "Staff family"},        "401", "403", "201/404", "201/404", "403", "403",  "403"),
+    ("POST",   "/bills/{bill}/payments/",              lambda w: {"amount": "100.00", "mode": "cash"},                 "401", "403", "403",   "201/404", "403",  "403",   "403"),
+    ("POST",   "/bills/{bill2}/refunds/",              lambda w: {"amount": "10.00", "mode": "cash", "reason": "Overcharged"},
+                                                                                                                       "401", "403", "201/404", "403",  "403",   "403",   "403"),
+    ("POST",   "/bills/{bill}/cancel/",                lambda w: {"reason": "Billed twice"},                           "401", "403", "200/404", "200/404", "403", "403",  "403"),
+    ("GET",    "/cash/",                               None,                                                           "401", "403", "200",   "200",   "403",   "403",   "403"),
+    ("POST",   "/cash/close/",                         None,                                                           "401", "403", "201",   "201",   "403",   "403",   "403"),
+    ("GET",    "/billing/settings/",                   None,                                                           "401", "403", "200",   "403",   "403",   "403",   "403"),
+    ("PATCH",  "/billing/settings/",                   lambda w: {"follow_up_fee": "50.00"},                           "401", "403", "200",   "403",   "403",   "403",   "403"),
+    ("GET",    "/billing/price-list/",                 None,                                                           "401", "403", "200",   "200",   "403",   "403",   "403"),
+    ("POST",   "/billing/price-list/",                 lambda w: {"name": "ECG", "price": "200.00"},                   "401", "403", "201",   "403",   "403",   "403",   "403"),
+    ("PATCH",  "/billing/price-list/{price_item}/",    lambda w: {"price": "175.00"},                                  "401", "403", "200/404", "403",  "403",   "403",   "403"),
+    ("POST",   "/billing/doctor-fees/",                lambda w: {"doctor": w.doctor.pk, "fee": "450.00"},             "401", "403", "204/400", "403",  "403",   "403",   "403"),
 ]
 # fmt: on
 

@@ -16,6 +16,7 @@ import apps
 from apps.accounts import services as accounts
 from apps.audit import services as audit
 from apps.audit.models import AuditEvent
+from apps.billing import services as billing
 from apps.consultations import services as consultations
 from apps.consultations.models import IcdSynonym, PickListEntry
 from apps.hospitals import services as hospitals
@@ -96,6 +97,17 @@ ACTIONS = [
     (pharmacy.record_dispense_view, "dispense.view", lambda w: pharmacy.record_dispense_view(by=w.medical_staff, record=w.record, page="labels")),
     (pharmacy.mark_as_printed, "dispense.print", lambda w: pharmacy.mark_as_printed(by=w.medical_staff, record=w.record)),
     (pharmacy.mark_as_dispensed, "dispense.dispense", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
+    (billing.update_billing_settings, "billing.settings_update", lambda w: billing.update_billing_settings(by=w.hospital_admin, follow_up_fee=5000, require_payment_before_consultation=True)),
+    (billing.set_doctor_fee, "billing.doctor_fee_set", lambda w: billing.set_doctor_fee(by=w.hospital_admin, doctor=w.doctor, fee=45000)),
+    (billing.save_price_item, "billing.price_item_create", lambda w: billing.save_price_item(by=w.hospital_admin, name="ECG", price=20000)),
+    (billing.save_price_item, "billing.price_item_update", lambda w: billing.save_price_item(by=w.hospital_admin, item=w.price_item, price=17500)),
+    (billing.create_bill, "bill.create", lambda w: billing.create_bill(by=w.receptionist, visit=w.waiting.visit, extras=[(w.price_item, 2)])),
+    (billing.add_charge, "bill.charge", lambda w: billing.add_charge(by=w.receptionist, bill=w.bill, price_item=w.price_item)),
+    (billing.give_discount, "bill.discount", lambda w: billing.give_discount(by=w.receptionist, bill=w.bill, amount=2000, reason="Diabetic follow-up, senior citizen")),
+    (billing.cancel_bill, "bill.cancel", lambda w: billing.cancel_bill(by=w.receptionist, bill=w.bill, reason="Fever case sent to casualty")),
+    (billing.take_payment, "payment.create", lambda w: billing.take_payment(by=w.receptionist, bill=w.bill, amount=5000, mode="upi", reference="UPI-99881")),
+    (billing.refund_payment, "payment.refund", lambda w: billing.refund_payment(by=w.hospital_admin, bill=w.bill2, amount=15000, mode="cash", reason="Dressing not done: wound healed")),
+    (billing.close_day, "cash.close", lambda w: billing.close_day(by=w.receptionist)),
     (consultations.call_next, "queue.call", lambda w: consultations.call_next(by=w.doctor)),
     (consultations.recall_patient, "queue.recall", lambda w: consultations.recall_patient(by=w.doctor, session=_arranged(w.waiting, called_at=True))),
     (consultations.skip_patient, "queue.skip", lambda w: consultations.skip_patient(by=w.doctor, session=_arranged(w.waiting, called_at=True))),
@@ -154,6 +166,17 @@ REFUSALS = [
     ("prescription read by the front desk", None, lambda w: prescriptions.record_prescription_view(by=w.receptionist, prescription=w.prescription)),
     ("dispense page read by a doctor", None, lambda w: pharmacy.record_dispense_view(by=w.doctor, record=w.record, page="labels")),
     ("another hospital's record printed", None, lambda w: pharmacy.mark_as_printed(by=w.other.medical_staff, record=w.record)),
+    ("bill by a doctor", None, lambda w: billing.create_bill(by=w.doctor, visit=w.waiting.visit)),
+    ("session billed twice", None, lambda w: billing.create_bill(by=w.receptionist, visit=w.visit)),
+    ("discount without a reason", None, lambda w: billing.give_discount(by=w.receptionist, bill=w.bill, amount=100, reason="")),
+    ("payment above the balance", None, lambda w: billing.take_payment(by=w.receptionist, bill=w.bill, amount=30001, mode="cash")),
+    ("UPI without a reference", None, lambda w: billing.take_payment(by=w.receptionist, bill=w.bill, amount=100, mode="upi")),
+    ("refund by the front desk", None, lambda w: billing.refund_payment(by=w.receptionist, bill=w.bill2, amount=100, mode="cash", reason="x")),
+    ("refund above what was paid", None, lambda w: billing.refund_payment(by=w.hospital_admin, bill=w.bill2, amount=45001, mode="cash", reason="x")),
+    ("cancelling a bill with money on it", None, lambda w: billing.cancel_bill(by=w.receptionist, bill=w.bill2, reason="x")),
+    ("closing a day twice", lambda w: billing.close_day(by=w.receptionist), lambda w: billing.close_day(by=w.receptionist)),
+    ("paying after the day closed", lambda w: billing.close_day(by=w.receptionist), lambda w: billing.take_payment(by=w.receptionist, bill=w.bill, amount=100, mode="cash")),
+    ("fee set by the front desk", None, lambda w: billing.set_doctor_fee(by=w.receptionist, doctor=w.doctor, fee=1)),
     ("calling with nobody waiting", lambda w: consultations.call_next(by=w.doctor), lambda w: consultations.call_next(by=w.doctor)),
     ("recalling a token not called", None, lambda w: consultations.recall_patient(by=w.doctor, session=w.waiting)),
     ("skipping another doctor's token", None, lambda w: consultations.skip_patient(by=w.doctor2, session=_arranged(w.waiting, called_at=True))),
@@ -186,6 +209,8 @@ NOT_ACTIONS = {
     "ensure_prescription",
     "check_allergies",
     "get_or_create_dispense_record",
+    "consultation_charge",
+    "ensure_paid_before_consultation",
     "record_event",
     "diff",
     "snapshot",

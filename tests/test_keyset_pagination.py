@@ -15,6 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, resolve, reverse
 
 from apps.audit.models import AuditEvent
+from apps.billing.models import Bill
+from apps.billing.services import create_bill
 from apps.consultations.models import ConsultationSession
 from apps.pharmacy.models import DispenseRecord
 from apps.visits.models import Visit
@@ -29,6 +31,7 @@ HISTORIES = [
     ("receptionist", "/api/v1/visits/", lambda w: Visit.objects.filter(hospital=w["hospital"]).order_by("-created_at", "-id")),
     ("medical_staff", "/api/v1/pharmacy/dispense-records/", lambda w: DispenseRecord.objects.filter(hospital=w["hospital"]).order_by("-created_at", "-id")),
     ("hospital_admin", "/api/v1/audit/", lambda w: AuditEvent.objects.filter(hospital=w["hospital"]).order_by("-created_at", "-id")),
+    ("receptionist", "/api/v1/bills/", lambda w: Bill.objects.filter(hospital=w["hospital"]).order_by("-created_at", "-id")),
 ]  # fmt: skip
 
 
@@ -36,6 +39,8 @@ HISTORIES = [
 def world(hospital, receptionist, doctor, medical_staff, super_admin):
     w = {"hospital": hospital, "receptionist": receptionist, "doctor": doctor, "medical_staff": medical_staff}
     _patients_seen(w, 4)
+    for visit in Visit.objects.filter(hospital=hospital):
+        create_bill(by=receptionist, visit=visit)
     return w
 
 
@@ -129,6 +134,7 @@ KEYSET_API = [
     ("medical_staff", "/api/v1/pharmacy/dispense-records/?status=dispensed"),
     ("hospital_admin", "/api/v1/audit/"),
     ("super_admin", "/api/v1/audit/"),
+    ("receptionist", "/api/v1/bills/"),
 ]
 KEYSET_PAGES = [
     ("receptionist", "/visits/"),

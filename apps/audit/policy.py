@@ -109,6 +109,30 @@ POLICY: dict[str, dict[str, Keep]] = {
     "dispense.view": {"page": V},
     "dispense.print": {"print_count": V},
     "dispense.dispense": {"is_dispensed": V},
+    # Billing (SPEC §12). Fees, prices and amounts are the hospital's money, not health data, and kept;
+    # what could say why a patient came is withheld: a charge's name (an ECG, a dressing) is its price-list
+    # id only, and every free-text reason (discount, cancellation, refund) and a UPI/card reference
+    # (the patient's payment details) are reduced to their names.
+    "billing.settings_update": dict.fromkeys(
+        [
+            "default_consultation_fee",
+            "follow_up_fee",
+            "require_payment_before_consultation",
+            "discount_by_receptionist",
+            "discount_by_hospital_admin",
+        ],
+        V,
+    ),
+    "billing.doctor_fee_set": {"doctor": V, "fee": V},
+    "billing.price_item_create": {"name": V, "price": V, "is_active": V},
+    "billing.price_item_update": {"name": V, "price": V, "is_active": V},
+    "bill.create": {"visit": V, "session": V, "total": V, "lines": V, "fee_kind": V},
+    "bill.charge": {"price_item": V, "quantity": V, "amount": V, "total": V},
+    "bill.discount": {"amount": V, "total": V},
+    "bill.cancel": {"status": V, "reversed": V},
+    "payment.create": {"receipt": V, "amount": V, "mode": V, "balance": V, "business_date": V},
+    "payment.refund": {"voucher": V, "amount": V, "mode": V, "paid": V},
+    "cash.close": {"date": V, "receipts": V, "refunds": V, "collections": V, "entries": V},
     # The waiting room (SPEC §11): tokens, queue states and counts. Which priority a patient was given is
     # withheld (pregnancy is health data): the reader learns that it changed, not to what.
     "queue.call": {"token_number": V, "state": V},

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.accounts.services import create_staff_user, update_staff_details
+from apps.billing import services as billing
 from apps.consultations.models import ConsultationSession
 from apps.consultations.services import call_next, set_queue_priority, update_consultation_record
 from apps.hospitals.models import Hospital
@@ -291,6 +292,37 @@ def build_demo() -> str:
         mark_as_printed(by=pharmacist, record=record)
     mark_as_dispensed(by=pharmacist, record=ramesh.sessions.get(session_number=1).dispense_record)
 
+    # Billing (SPEC §12): fees, a price list, bills paid by cash, UPI and card, one part paid, one unpaid,
+    # one not billed yet (Lakshmi), and one refund by the hospital admin.
+    billing.update_billing_settings(by=admin, default_consultation_fee=30000, follow_up_fee=0)
+    billing.set_doctor_fee(by=admin, doctor=doctor2, fee=50000)
+    dressing, ecg, _injection = (
+        billing.save_price_item(by=admin, name=name, price=price)
+        for name, price in (("Dressing", 15000), ("ECG", 25000), ("Injection charge", 5000))
+    )
+    paid = [
+        (ramesh, [], "cash", ""),
+        (sunita, [(ecg, 1)], "upi", "UPI 4301 8876 1122"),
+        (fatima, [(dressing, 1)], "card", "Card •• 4421 auth 778812"),
+    ]
+    bills = {}
+    for visit, extras, mode, reference in paid:
+        bills[visit.pk] = billing.create_bill(by=desk, visit=visit, extras=extras)
+        billing.take_payment(
+            by=desk, bill=bills[visit.pk], amount=bills[visit.pk].total, mode=mode, reference=reference
+        )
+    aarav_bill = billing.create_bill(by=desk, visit=aarav)
+    billing.give_discount(by=desk, bill=aarav_bill, amount=5000, reason="Sibling seen the same day")
+    billing.take_payment(by=desk, bill=aarav_bill, amount=15000, mode="cash")
+    billing.create_bill(by=desk, visit=_john)
+    billing.refund_payment(
+        by=admin,
+        bill=bills[sunita.pk],
+        amount=25000,
+        mode="upi",
+        reason="ECG machine down: not done",
+        reference="UPI refund 5521",
+    )
     # The waiting room: Dr. Rao has called John (his token is on the display), Lakshmi is marked elderly.
     call_next(by=doctor)
     lakshmi_waiting = lakshmi.sessions.get(session_number=1)

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.audit.services import record_event
+from apps.billing.services import ensure_paid_before_consultation
 from apps.consultations import services as sessions
 from apps.consultations.models import ConsultationSession
 from apps.pharmacy.services import get_or_create_dispense_record
@@ -29,11 +30,14 @@ def start_consultation(*, by: User, session: ConsultationSession) -> Consultatio
     Creates the visit's prescription if it has none (safe under two simultaneous starts).
     Starting a session already started changes nothing and records nothing (a double click).
     Refuses: another hospital's session (NotFound); anyone but its doctor (PermissionDenied);
-    a completed session (Conflict). Audit: session.start, naming the prescription it created.
+    a completed session (Conflict); where the hospital takes the fee first, a session whose bill is
+    missing or not paid in full (PaymentRequired). Audit: session.start, naming the prescription it created.
     """
     ensure_same_hospital(by, session)
     require(can_start_session(by, session), "Only this session's doctor can start it.")
     with transaction.atomic():
+        if session.started_at is None:
+            ensure_paid_before_consultation(session=session)
         session, started = sessions.start_session(session=session)
         if not started:
             return session

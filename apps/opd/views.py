@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.billing.selectors import collections_today, with_payment_status
 from apps.consultations import icd10
 from apps.consultations import services as queue_services
 from apps.consultations.defaults import DEFAULT_PICK_LISTS
@@ -70,7 +71,8 @@ class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
     partial_template_name = "opd/_queue.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(sessions=get_doctor_queue(doctor=self.request.user), **kwargs)
+        sessions = with_payment_status(get_doctor_queue(doctor=self.request.user), hospital=self.request.user.hospital)
+        return super().get_context_data(sessions=sessions, **kwargs)
 
 
 class QueueActionView(RoleRequiredMixin, DomainErrorMixin, View):
@@ -84,7 +86,9 @@ class QueueActionView(RoleRequiredMixin, DomainErrorMixin, View):
 
     def queue(self, request):
         if request.htmx:
-            context = {"sessions": get_doctor_queue(doctor=request.user)}
+            context = {
+                "sessions": with_payment_status(get_doctor_queue(doctor=request.user), hospital=request.user.hospital)
+            }
             return vary_on_htmx(TemplateResponse(request, "opd/_queue.html", context))
         return redirect("opd:queue")
 
@@ -323,6 +327,7 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             today=hospital.local_date(),
             counts=selectors.day_counts(hospital=hospital),
             doctors=selectors.day_counts_by_doctor(hospital=hospital),
+            collections=collections_today(hospital=hospital),
             **kwargs,
         )
 

@@ -59,6 +59,14 @@ ROLE_TABLE = [
     (p.can_view_dispense_records, {PHARMACY}),
     (p.can_print_prescription, {PHARMACY}),
     (p.can_dispense, {PHARMACY}),
+    (p.can_read_bills, {HA, DESK}),
+    (p.can_bill, {DESK}),
+    (p.can_give_discount, {HA, DESK}),
+    (p.can_cancel_bill, {HA, DESK}),
+    (p.can_refund, {HA}),
+    (p.can_close_day, {HA, DESK}),
+    (p.can_view_all_cash, {HA}),
+    (p.can_manage_billing, {HA}),
 ]
 # Answered only with their object: whom to manage, which role to create (tested below).
 WITH_AN_OBJECT = {p.can_manage_user, p.can_create_user_with_role}

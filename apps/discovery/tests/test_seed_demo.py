@@ -87,6 +87,19 @@ def test_login_page_hides_demo_accounts_outside_demo_mode(seeded, client):
     assert "demo_doctor" not in client.get("/login/").content.decode()
 
 
+def test_seed_demo_bills_visits_with_payments_and_one_refund(seeded):
+    from apps.billing.models import Bill, EntryKind, Payment
+    from apps.billing.selectors import day_cash
+    from apps.hospitals.models import Hospital
+
+    hospital = Hospital.objects.get(name="ClinicSetu Demo Hospital")
+    assert Bill.objects.filter(hospital=hospital).count() == 5
+    modes = set(Payment.objects.filter(hospital=hospital, kind=EntryKind.PAYMENT).values_list("mode", flat=True))
+    assert modes == {"cash", "upi", "card"}
+    assert Payment.objects.filter(hospital=hospital, kind=EntryKind.REFUND).count() == 1
+    assert day_cash(hospital=hospital, since=hospital.local_date()).balanced
+
+
 def test_the_demo_doctors_have_their_registration_and_a_patient_her_allergy(seeded):
     from apps.patients.models import PatientAllergy
     from apps.prescriptions.models import PrescriptionItem
