@@ -48,7 +48,9 @@ class CancelForm(BootstrapFormMixin, forms.Form):
 
 
 class ChargeForm(BootstrapFormMixin, forms.Form):
-    price_item = forms.ModelChoiceField(queryset=None, empty_label="Choose a charge", label="Extra charge")
+    price_item: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose a charge", label="Extra charge"
+    )
     quantity = forms.IntegerField(min_value=1, max_value=20, initial=1)
 
     def __init__(self, *args, price_list, **kwargs):
@@ -92,7 +94,7 @@ class PriceItemForm(BootstrapFormMixin, forms.Form):
 
 
 class DoctorFeeForm(BootstrapFormMixin, forms.Form):
-    doctor = forms.ModelChoiceField(queryset=None, empty_label="Choose a doctor")
+    doctor: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, empty_label="Choose a doctor")
     fee = RupeesFormField(required=False, allow_zero=True, label="Fee (₹)", help_text="Empty: the hospital's fee")
 
     def __init__(self, *args, doctors, **kwargs):

@@ -52,7 +52,7 @@ def display_rupees(paise: int) -> str:
     whole, part = text.split(".")
     if len(whole) > 3:
         head, tail = whole[:-3], whole[-3:]
-        groups = []
+        groups: list[str] = []
         while len(head) > 2:
             groups.insert(0, head[-2:])
             head = head[:-2]

@@ -1,5 +1,6 @@
 """Reads of billing data; every one takes the hospital first and filters by it."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,23 +20,26 @@ from apps.billing.models import (
     PaymentMode,
     PriceItem,
 )
+from apps.consultations.models import ConsultationSession
+from apps.hospitals.models import Hospital
+from apps.patients.models import Patient
 from apps.visits.models import Visit
 from common.constants import Role
 from common.exceptions import NotFound
 
 
-def billing_settings_get(*, hospital) -> BillingSettings:
+def billing_settings_get(*, hospital: Hospital) -> BillingSettings:
     """The hospital's settings, or (never saved: a GET reads) the defaults when none were set."""
     found = BillingSettings.objects.filter(hospital=hospital).first()
     return found or BillingSettings(hospital=hospital)
 
 
-def doctor_fee_of(*, hospital, doctor) -> int | None:
+def doctor_fee_of(*, hospital: Hospital | int, doctor: User | int) -> int | None:
     """The doctor's own fee in paise, or None (the hospital's default applies)."""
     return DoctorFee.objects.filter(hospital=hospital, doctor=doctor).values_list("fee", flat=True).first()
 
 
-def doctor_fees(*, hospital) -> QuerySet[User]:
+def doctor_fees(*, hospital: Hospital) -> QuerySet[User]:
     """The hospital's doctors with their own fee (`own_fee`, None when the default applies). One query."""
     return (
         User.objects.filter(hospital=hospital, role=Role.DOCTOR)
@@ -44,19 +48,19 @@ def doctor_fees(*, hospital) -> QuerySet[User]:
     )
 
 
-def price_list(*, hospital, active_only: bool = False) -> QuerySet[PriceItem]:
+def price_list(*, hospital: Hospital, active_only: bool = False) -> QuerySet[PriceItem]:
     items = PriceItem.objects.filter(hospital=hospital)
     return items.filter(is_active=True) if active_only else items
 
 
-def price_item_get(*, hospital, price_item_id: int) -> PriceItem:
+def price_item_get(*, hospital: Hospital, price_item_id: int) -> PriceItem:
     item = PriceItem.objects.filter(hospital=hospital, pk=price_item_id).first()
     if item is None:
         raise NotFound()
     return item
 
 
-def _bills(hospital) -> QuerySet[Bill]:
+def _bills(hospital: Hospital) -> QuerySet[Bill]:
     return Bill.objects.filter(hospital=hospital).select_related("patient", "doctor", "session", "visit")
 
 
@@ -67,7 +71,7 @@ def _with_entries(bills: QuerySet[Bill]) -> QuerySet[Bill]:
     )
 
 
-def bill_get(*, hospital, bill_id: int) -> Bill:
+def bill_get(*, hospital: Hospital, bill_id: int) -> Bill:
     """One bill with its lines and payments (three queries)."""
     bill = _with_entries(_bills(hospital)).filter(pk=bill_id).first()
     if bill is None:
@@ -75,7 +79,9 @@ def bill_get(*, hospital, bill_id: int) -> Bill:
     return bill
 
 
-def bill_list(*, hospital, visit_id: int | None = None, day: date | None = None, status: str | None = None):
+def bill_list(
+    *, hospital: Hospital, visit_id: int | None = None, day: date | None = None, status: str | None = None
+) -> QuerySet[Bill]:
     """Bills, newest first (keyset order: -created_at, -id), with their lines and payments."""
     bills = _with_entries(_bills(hospital)).order_by("-created_at", "-id")
     if visit_id is not None:
@@ -87,16 +93,16 @@ def bill_list(*, hospital, visit_id: int | None = None, day: date | None = None,
     return bills
 
 
-def bills_of_visit(*, hospital, visit) -> list[Bill]:
+def bills_of_visit(*, hospital: Hospital, visit: Visit) -> list[Bill]:
     return list(_with_entries(_bills(hospital)).filter(visit=visit).order_by("created_at"))
 
 
-def latest_visit_of(*, hospital, patient) -> Visit | None:
+def latest_visit_of(*, hospital: Hospital, patient: Patient) -> Visit | None:
     """The patient's newest visit in the hospital (the one the new-visit form just made)."""
     return Visit.objects.filter(hospital=hospital, patient=patient).order_by("-created_at", "-id").first()
 
 
-def payment_get(*, hospital, payment_id: int) -> Payment:
+def payment_get(*, hospital: Hospital, payment_id: int) -> Payment:
     """A receipt or refund voucher with its bill, patient and doctor, for printing."""
     payment = (
         Payment.objects.filter(hospital=hospital, pk=payment_id)
@@ -108,7 +114,7 @@ def payment_get(*, hospital, payment_id: int) -> Payment:
     return payment
 
 
-def with_payment_status(sessions: QuerySet, *, hospital) -> QuerySet:
+def with_payment_status(sessions: QuerySet, *, hospital: Hospital) -> QuerySet:
     """Annotate consultation sessions with their open bill's `bill_total` and `bill_paid` (None: not billed).
 
     One subquery each, no extra query: the doctor's queue shows paid / unpaid with it."""
@@ -118,11 +124,11 @@ def with_payment_status(sessions: QuerySet, *, hospital) -> QuerySet:
     )
 
 
-def open_bill_of_session(*, hospital, session) -> Bill | None:
+def open_bill_of_session(*, hospital: Hospital, session: ConsultationSession) -> Bill | None:
     return Bill.objects.filter(hospital=hospital, session=session, status=BillStatus.OPEN).first()
 
 
-def is_day_closed(*, hospital, user, day: date) -> bool:
+def is_day_closed(*, hospital: Hospital, user: User, day: date) -> bool:
     return DayClose.objects.filter(hospital=hospital, user=user, business_date=day).exists()
 
 
@@ -164,7 +170,7 @@ _SUMS = {
 }
 
 
-def day_cash(*, hospital, since: date, until: date | None = None, user: User | None = None) -> DayCash:
+def day_cash(*, hospital: Hospital, since: date, until: date | None = None, user: User | None = None) -> DayCash:
     """Receipts and refunds dated in [since, until] (the users' cash days), one user's or everyone's.
 
     Seven queries whatever the number of entries: the totals, by mode, by doctor, by user, the entries,
@@ -217,7 +223,7 @@ def day_cash(*, hospital, since: date, until: date | None = None, user: User | N
     )
 
 
-def cash_entries(*, hospital, since: date, until: date, user: User | None = None):
+def cash_entries(*, hospital: Hospital, since: date, until: date, user: User | None = None) -> Iterator[Payment]:
     """Every receipt and refund of the range in order, read in chunks (the CSV export of a range)."""
     entries = Payment.objects.filter(hospital=hospital, business_date__gte=since, business_date__lte=until)
     if user is not None:
@@ -229,7 +235,7 @@ def cash_entries(*, hospital, since: date, until: date, user: User | None = None
     )
 
 
-def cash_desk_users(*, hospital, day: date) -> list[dict]:
+def cash_desk_users(*, hospital: Hospital, day: date) -> list[dict]:
     """Everyone who takes or refunds money (active front desk and admins, and anyone with entries that day),
     with the day's totals and whether they closed it: the hospital admin's view. Two queries."""
     sums = {
@@ -249,7 +255,7 @@ def cash_desk_users(*, hospital, day: date) -> list[dict]:
     return [{"user": u, **sums.get(u.pk, empty), "closed": closed.get(u.pk)} for u in users]
 
 
-def cash_user_get(*, hospital, user_id: int) -> User:
+def cash_user_get(*, hospital: Hospital, user_id: int) -> User:
     """A user of the hospital whose day's cash the hospital admin opens."""
     user = User.objects.filter(hospital=hospital, pk=user_id).first()
     if user is None:
@@ -257,6 +263,6 @@ def cash_user_get(*, hospital, user_id: int) -> User:
     return user
 
 
-def collections_today(*, hospital) -> dict[str, int]:
+def collections_today(*, hospital: Hospital) -> dict[str, int]:
     """The hospital admin's Today: what came in and went out, one query."""
     return Payment.objects.filter(hospital=hospital, business_date=hospital.local_date()).aggregate(**_SUMS)

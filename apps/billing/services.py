@@ -8,7 +8,9 @@ after it closed. Receipt numbers come from a counter row locked FOR UPDATE in th
 transaction: consecutive per hospital, series and financial year, and a rolled-back payment uses none.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,6 +35,7 @@ from apps.billing.models import (
 )
 from apps.billing.money import MAX_PAISE, display_rupees
 from apps.consultations.models import ConsultationSession
+from apps.hospitals.models import Hospital
 from apps.visits.models import Visit
 from common.constants import Role
 from common.exceptions import (
@@ -95,7 +98,7 @@ SETTINGS_FIELDS = (
 )
 
 
-def update_billing_settings(*, by: User, **values) -> BillingSettings:
+def update_billing_settings(*, by: User, **values: Any) -> BillingSettings:
     """The hospital admin sets fees (paise), the payment-before-consultation rule and who may discount.
 
     Refuses: another role (PermissionDenied); an unknown field or a negative fee (Invalid).
@@ -108,7 +111,7 @@ def update_billing_settings(*, by: User, **values) -> BillingSettings:
         if name in values:
             _paise(name, values[name], allow_zero=True)
     with transaction.atomic():
-        settings, _ = BillingSettings.objects.select_for_update().get_or_create(hospital=by.hospital)
+        settings, _ = BillingSettings.objects.select_for_update().get_or_create(hospital=by.staff_hospital)
         changes = {
             name: [getattr(settings, name), value] for name, value in values.items() if getattr(settings, name) != value
         }
@@ -138,7 +141,7 @@ def set_doctor_fee(*, by: User, doctor: User, fee: int | None) -> DoctorFee | No
     if fee is not None:
         _paise("fee", fee, allow_zero=True)
     with transaction.atomic():
-        current = DoctorFee.objects.select_for_update().filter(hospital=by.hospital, doctor=doctor).first()
+        current = DoctorFee.objects.select_for_update().filter(hospital=by.staff_hospital, doctor=doctor).first()
         before = current.fee if current else None
         if fee is None:
             if current:
@@ -149,12 +152,12 @@ def set_doctor_fee(*, by: User, doctor: User, fee: int | None) -> DoctorFee | No
             current.fee = fee
             current.save(update_fields=["fee", "updated_at"])
         else:
-            current = DoctorFee.objects.create(hospital=by.hospital, doctor=doctor, fee=fee)
+            current = DoctorFee.objects.create(hospital=by.staff_hospital, doctor=doctor, fee=fee)
         record_event(
             actor=by,
             action="billing.doctor_fee_set",
             target=doctor,
-            hospital=by.hospital,
+            hospital=by.staff_hospital,
             summary=f"Consultation fee of {doctor.username} set",
             changes={"doctor": doctor.pk, "fee": [before, fee]},
         )
@@ -178,8 +181,8 @@ def save_price_item(
     if not creating:
         ensure_same_hospital(by, item)
     with transaction.atomic():
-        if creating:
-            item = PriceItem(hospital=by.hospital)
+        if item is None:
+            item = PriceItem(hospital=by.staff_hospital)
             name = name if name is not None else ""
             if price is None:
                 raise Invalid.on_field("price", "Give the price.")
@@ -192,7 +195,7 @@ def save_price_item(
             item.price = _paise("price", price)
         if is_active is not None:
             item.is_active = is_active
-        if PriceItem.objects.filter(hospital=by.hospital, name__iexact=item.name).exclude(pk=item.pk).exists():
+        if PriceItem.objects.filter(hospital=by.staff_hospital, name__iexact=item.name).exclude(pk=item.pk).exists():
             raise Invalid.on_field("name", "The price list already has an entry of that name.")
         full_clean_or_raise(item, exclude=["hospital"])
         item.save()
@@ -224,7 +227,7 @@ def consultation_charge(*, session: ConsultationSession, settings: BillingSettin
     return LineKind.FOLLOW_UP, f"Follow-up (session {session.session_number}) inside validity: free", 0
 
 
-def _extra_lines(by: User, extras) -> list[tuple[PriceItem, int]]:
+def _extra_lines(by: User, extras: Iterable[tuple[PriceItem, int]] | None) -> list[tuple[PriceItem, int]]:
     lines = []
     for n, (item, quantity) in enumerate(extras or ()):
         ensure_same_hospital(by, item)
@@ -236,7 +239,9 @@ def _extra_lines(by: User, extras) -> list[tuple[PriceItem, int]]:
     return lines
 
 
-def create_bill(*, by: User, visit: Visit, session: ConsultationSession | None = None, extras=()) -> Bill:
+def create_bill(
+    *, by: User, visit: Visit, session: ConsultationSession | None = None, extras: Iterable[tuple[PriceItem, int]] = ()
+) -> Bill:
     """The front desk bills a session of a visit (its latest by default): the fee, plus price-list extras
     given as (PriceItem, quantity) pairs.
 
@@ -255,27 +260,31 @@ def create_bill(*, by: User, visit: Visit, session: ConsultationSession | None =
         Visit.objects.select_for_update().filter(pk=visit.pk).first()
         if session is None:
             session = ConsultationSession.objects.filter(visit=visit).order_by("-session_number").first()
-        if selectors.open_bill_of_session(hospital=by.hospital, session=session) is not None:
+        if session is None:  # every visit opens session 1; a guard, not a case
+            raise Invalid.on_field("visit", "This visit has no session to bill.")
+        if selectors.open_bill_of_session(hospital=by.staff_hospital, session=session) is not None:
             raise AlreadyBilled(
                 f"Session {session.session_number} of visit #{visit.pk} is already billed: add to that bill."
             )
-        settings = selectors.billing_settings_get(hospital=by.hospital)
+        settings = selectors.billing_settings_get(hospital=by.staff_hospital)
         kind, description, fee = consultation_charge(session=session, settings=settings)
         bill = Bill.objects.create(
-            hospital=by.hospital,
+            hospital=by.staff_hospital,
             visit=visit,
             session=session,
             patient_id=visit.patient_id,
             doctor_id=session.doctor_id,
-            bill_date=by.hospital.local_date(),
+            bill_date=by.staff_hospital.local_date(),
             created_by=by,
         )
         lines = [
-            BillLine(hospital=by.hospital, bill=bill, kind=kind, description=description, amount=fee, created_by=by)
+            BillLine(
+                hospital=by.staff_hospital, bill=bill, kind=kind, description=description, amount=fee, created_by=by
+            )
         ]
         lines += [
             BillLine(
-                hospital=by.hospital,
+                hospital=by.staff_hospital,
                 bill=bill,
                 kind=LineKind.EXTRA,
                 description=item.name,
@@ -323,7 +332,7 @@ def add_charge(*, by: User, bill: Bill, price_item: PriceItem, quantity: int = 1
     with transaction.atomic():
         bill = _lock_bill(bill)
         line = BillLine.objects.create(
-            hospital=by.hospital,
+            hospital=by.staff_hospital,
             bill=bill,
             kind=LineKind.EXTRA,
             description=item.name,
@@ -353,7 +362,7 @@ def give_discount(*, by: User, bill: Bill, amount: int, reason: str) -> BillLine
     require(can_give_discount(by))
     ensure_same_hospital(by, bill)
     require(
-        can_give_discount(by, selectors.billing_settings_get(hospital=by.hospital)),
+        can_give_discount(by, selectors.billing_settings_get(hospital=by.staff_hospital)),
         "This hospital does not let your role give discounts.",
     )
     amount = _paise("amount", amount)
@@ -363,7 +372,7 @@ def give_discount(*, by: User, bill: Bill, amount: int, reason: str) -> BillLine
         if amount > bill.balance:
             raise Overpayment(f"A discount cannot exceed the balance of {display_rupees(bill.balance)}.")
         line = BillLine.objects.create(
-            hospital=by.hospital,
+            hospital=by.staff_hospital,
             bill=bill,
             kind=LineKind.DISCOUNT,
             description="Discount",
@@ -401,7 +410,7 @@ def cancel_bill(*, by: User, bill: Bill, reason: str) -> Bill:
             )
         if bill.total:
             BillLine.objects.create(
-                hospital=by.hospital,
+                hospital=by.staff_hospital,
                 bill=bill,
                 kind=LineKind.CANCELLATION,
                 description="Cancelled",
@@ -433,22 +442,22 @@ def _lock_cash_day(by: User, received_on: date | None) -> tuple[date, str]:
     """The cash day a new entry of `by` is dated in, and a note when it had to move. Locks the user's row,
     so their entries and the close of their day are serialised."""
     User.objects.select_for_update().filter(pk=by.pk).first()
-    today = by.hospital.local_date()
+    today = by.staff_hospital.local_date()
     day = received_on or today
     if day > today:
         raise Invalid.on_field("received_on", "Money cannot be received on a day still to come.")
     if day < today - timedelta(days=LATE_ENTRY_DAYS):
         raise Invalid.on_field("received_on", f"Enter money received in the last {LATE_ENTRY_DAYS} days.")
     note = ""
-    if day < today and selectors.is_day_closed(hospital=by.hospital, user=by, day=day):
+    if day < today and selectors.is_day_closed(hospital=by.staff_hospital, user=by, day=day):
         note = f"Received on {day:%d %b %Y}, after that day's cash was closed: dated {today:%d %b %Y}."
         day = today
-    if day == today and selectors.is_day_closed(hospital=by.hospital, user=by, day=today):
+    if day == today and selectors.is_day_closed(hospital=by.staff_hospital, user=by, day=today):
         raise DayClosed(f"You closed your cash for {today:%d %b %Y}: nothing more is dated in it.")
     return day, note
 
 
-def _next_number(hospital, kind: str, year: str) -> int:
+def _next_number(hospital: Hospital, kind: str, year: str) -> int:
     """The next number of the series, from its counter row locked until the payment commits."""
     try:
         with transaction.atomic():
@@ -497,7 +506,7 @@ def take_payment(
             )
         year = financial_year(day)
         payment = Payment.objects.create(
-            hospital=by.hospital,
+            hospital=by.staff_hospital,
             bill=bill,
             kind=EntryKind.PAYMENT,
             mode=mode,
@@ -506,7 +515,7 @@ def take_payment(
             reference=reference,
             note=note,
             financial_year=year,
-            number=_next_number(by.hospital, EntryKind.PAYMENT, year),
+            number=_next_number(by.staff_hospital, EntryKind.PAYMENT, year),
             business_date=day,
             doctor_id=bill.doctor_id,
             received_by=by,
@@ -549,7 +558,7 @@ def refund_payment(*, by: User, bill: Bill, amount: int, mode: str, reason: str,
             raise RefundExceedsPaid(f"Bill #{bill.pk} has {display_rupees(bill.paid)} paid: refund at most that.")
         year = financial_year(day)
         refund = Payment.objects.create(
-            hospital=by.hospital,
+            hospital=by.staff_hospital,
             bill=bill,
             kind=EntryKind.REFUND,
             mode=mode,
@@ -559,7 +568,7 @@ def refund_payment(*, by: User, bill: Bill, amount: int, mode: str, reason: str,
             reason=reason,
             note=note,
             financial_year=year,
-            number=_next_number(by.hospital, EntryKind.REFUND, year),
+            number=_next_number(by.staff_hospital, EntryKind.REFUND, year),
             business_date=day,
             doctor_id=bill.doctor_id,
             received_by=by,
@@ -589,15 +598,15 @@ def close_day(*, by: User, day: date | None = None) -> DayClose:
     require(can_close_day(by))
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=by.pk).first()
-        today = by.hospital.local_date()
+        today = by.staff_hospital.local_date()
         day = day or today
         if day > today:
             raise Invalid.on_field("date", "A day still to come cannot be closed.")
-        if selectors.is_day_closed(hospital=by.hospital, user=by, day=day):
+        if selectors.is_day_closed(hospital=by.staff_hospital, user=by, day=day):
             raise DayClosed(f"You already closed your cash for {day:%d %b %Y}.")
-        cash = selectors.day_cash(hospital=by.hospital, since=day, user=by)
+        cash = selectors.day_cash(hospital=by.staff_hospital, since=day, user=by)
         close = DayClose.objects.create(
-            hospital=by.hospital,
+            hospital=by.staff_hospital,
             user=by,
             business_date=day,
             receipts=cash.receipts,

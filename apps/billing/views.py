@@ -1,6 +1,8 @@
 """Billing pages: bill a visit (with the new-visit form, or later), a bill with its balance, receipts for A5
 and an 80 mm roll, the day's cash with its close and CSV, and the hospital admin's fees and price list."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
@@ -343,6 +345,7 @@ class SettingsView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
     def post(self, request):
         action = request.POST.get("form")
         hospital = request.user.hospital
+        write: Callable[[dict], object]
         if action == "settings":
             form, name = forms.SettingsForm(request.POST), "settings_form"
             write = lambda data: services.update_billing_settings(by=request.user, **data)  # noqa: E731 (one line per form)

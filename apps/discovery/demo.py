@@ -292,12 +292,13 @@ def build_demo() -> str:
         mark_as_printed(by=pharmacist, record=record)
     mark_as_dispensed(by=pharmacist, record=ramesh.sessions.get(session_number=1).dispense_record)
 
+    hospital_admin = staff["demo_admin"]
     # Billing (SPEC §12): fees, a price list, bills paid by cash, UPI and card, one part paid, one unpaid,
     # one not billed yet (Lakshmi), and one refund by the hospital admin.
-    billing.update_billing_settings(by=admin, default_consultation_fee=30000, follow_up_fee=0)
-    billing.set_doctor_fee(by=admin, doctor=doctor2, fee=50000)
+    billing.update_billing_settings(by=hospital_admin, default_consultation_fee=30000, follow_up_fee=0)
+    billing.set_doctor_fee(by=hospital_admin, doctor=doctor2, fee=50000)
     dressing, ecg, _injection = (
-        billing.save_price_item(by=admin, name=name, price=price)
+        billing.save_price_item(by=hospital_admin, name=name, price=price)
         for name, price in (("Dressing", 15000), ("ECG", 25000), ("Injection charge", 5000))
     )
     paid = [
@@ -316,7 +317,7 @@ def build_demo() -> str:
     billing.take_payment(by=desk, bill=aarav_bill, amount=15000, mode="cash")
     billing.create_bill(by=desk, visit=_john)
     billing.refund_payment(
-        by=admin,
+        by=hospital_admin,
         bill=bills[sunita.pk],
         amount=25000,
         mode="upi",

@@ -63,6 +63,11 @@ from common.submissions import Done, submit_once
 HISTORY_PAGE_SIZE = 10  # earlier visits per page of the timeline
 
 
+def doctors_queue(doctor):
+    """The doctor's queue as the page shows it: each token with whether its visit is paid."""
+    return with_payment_status(get_doctor_queue(doctor=doctor), hospital=doctor.hospital)
+
+
 class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
     """The doctor's start page: own open sessions, oldest first. The page polls this view (htmx) for the list."""
 
@@ -71,8 +76,7 @@ class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
     partial_template_name = "opd/_queue.html"
 
     def get_context_data(self, **kwargs):
-        sessions = with_payment_status(get_doctor_queue(doctor=self.request.user), hospital=self.request.user.hospital)
-        return super().get_context_data(sessions=sessions, **kwargs)
+        return super().get_context_data(sessions=doctors_queue(self.request.user), **kwargs)
 
 
 class QueueActionView(RoleRequiredMixin, DomainErrorMixin, View):
@@ -86,9 +90,7 @@ class QueueActionView(RoleRequiredMixin, DomainErrorMixin, View):
 
     def queue(self, request):
         if request.htmx:
-            context = {
-                "sessions": with_payment_status(get_doctor_queue(doctor=request.user), hospital=request.user.hospital)
-            }
+            context = {"sessions": doctors_queue(request.user)}
             return vary_on_htmx(TemplateResponse(request, "opd/_queue.html", context))
         return redirect("opd:queue")
 
