@@ -8,6 +8,7 @@ from apps.consultations.models import (
     IcdSynonym,
     Investigation,
     PickListEntry,
+    ReleasedToken,
 )
 from common.admin import ClinicalRecordAdmin, ReadOnlyAdmin
 
@@ -39,3 +40,8 @@ class PickListEntryAdmin(ReadOnlyAdmin):
 class IcdSynonymAdmin(ReadOnlyAdmin):
     list_display = ["id", "hospital", "term", "icd_code", "is_active"]
     list_filter = ["hospital"]
+
+
+@admin.register(ReleasedToken)
+class ReleasedTokenAdmin(ClinicalRecordAdmin):
+    list_display = ["id", "hospital", "doctor_id", "token_date", "token_number", "session_id"]
