@@ -5,6 +5,7 @@ the DRF-style body and status of SPEC §4 (400 field → messages or detail, 403
 404, 409), so no view catches domain errors itself.
 """
 
+import functools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -54,6 +55,38 @@ class HospitalObjectField(IdField):
         return value.pk
 
 
+UNKNOWN_FIELD = "Unknown field: this endpoint does not take it."
+NO_BODY = "This endpoint takes no body."
+
+
+def unknown_fields(serializer: serializers.Serializer, data: Any) -> dict:
+    """The keys of `data` that `serializer` does not take, nested as DRF nests field errors."""
+    if not isinstance(data, dict):
+        return {}  # the serializer's own "Invalid data. Expected a dictionary" answers that
+    errors: dict = {}
+    fields = serializer.fields
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is None or field.read_only:
+            errors[str(key)] = [UNKNOWN_FIELD]
+        elif isinstance(field, serializers.Serializer) and (inner := unknown_fields(field, value)):
+            errors[str(key)] = inner
+        elif isinstance(field, serializers.ListSerializer) and isinstance(value, list):
+            items = {str(n): inner for n, item in enumerate(value) if (inner := unknown_fields(field.child, item))}
+            if items:
+                errors[str(key)] = items
+    return errors
+
+
+def refuse_a_body(data: Any) -> None:
+    """For an endpoint that reads no body: nothing, `{}` or `null` is fine; anything else a 400 naming it."""
+    if data in (None, "", {}, []) or (hasattr(data, "keys") and not data.keys()):
+        return
+    if isinstance(data, dict):
+        raise serializers.ValidationError({str(key): [UNKNOWN_FIELD] for key in data})
+    raise serializers.ValidationError({"non_field_errors": [NO_BODY]})
+
+
 class ApiView(GenericAPIView):
     """Base of every API view: parse input with one serializer, call one service or selector, answer with another."""
 
@@ -66,18 +99,21 @@ class ApiView(GenericAPIView):
         except RequestDataTooBig:  # Django's refusal past DATA_UPLOAD_MAX_MEMORY_SIZE, a bare 400 otherwise
             raise BodyTooLarge.over_the_limit() from None
 
-    def input(self, serializer_class, *, data=None, partial: bool = False, **context) -> dict:
-        serializer = serializer_class(
-            data=self.request.data if data is None else data,
-            partial=partial,
-            context={"request": self.request, **context},
-        )
+    def input(self, serializer_class, *, data=None, partial: bool = False, strict: bool = True, **context) -> dict:
+        """The body (or `data`) validated by `serializer_class`. `strict`: a field it does not declare, at any
+        depth (`{"vitals": {"temperature": 39}}`), is a 400 naming it, never silently dropped."""
+        data = self.request.data if data is None else data
+        serializer = serializer_class(data=data, partial=partial, context={"request": self.request, **context})
+        unknown = unknown_fields(serializer, data) if strict else {}
+        if unknown:
+            raise serializers.ValidationError(unknown)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
     def query(self, serializer_class) -> dict:
-        """Validated query-string filters (a bad filter is a 400, not an empty list)."""
-        return self.input(serializer_class, data=self.request.query_params)
+        """Validated query-string filters (a bad filter is a 400, not an empty list). Not strict: the
+        paginator's `cursor` and `page_size`, and `format`, share the query string."""
+        return self.input(serializer_class, data=self.request.query_params, strict=False)
 
     def respond(self, output_class, instance, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(output_class(instance, context={"request": self.request}).data, status=status_code)
@@ -184,4 +220,17 @@ def api_doc(*, summary: str, response: Any = None, request: Any = None, status_c
     if getattr(response, "many", False):
         codes += [status.HTTP_400_BAD_REQUEST, status.HTTP_404_NOT_FOUND]  # a bad filter; a page past the end
     responses = {status_code: response} | {code: ERROR_RESPONSES[code] for code in codes}
-    return extend_schema(summary=summary, request=request, responses=responses, **kwargs)
+    schema = extend_schema(summary=summary, request=request, responses=responses, **kwargs)
+
+    def decorate(handler):
+        if request is None and handler.__name__ in ("post", "put", "patch", "delete"):
+            # A write that documents no body takes none: fields sent to it are refused, not ignored.
+            @functools.wraps(handler)
+            def without_body(view, request_, *args, **kwargs_):
+                refuse_a_body(request_.data)
+                return handler(view, request_, *args, **kwargs_)
+
+            return schema(without_body)
+        return schema(handler)
+
+    return decorate

@@ -11,6 +11,7 @@ from apps.visits.models import PatientVitals, Visit
 from common import field_rules as rules
 from common.constants import Role, SessionStatus
 from common.exceptions import (
+    DoctorInactive,
     DuplicateActiveVisit,
     Invalid,
     SessionStillOpen,
@@ -155,9 +156,10 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
     """Open the next session of an active, unexpired visit that has no open session.
 
     Refuses: another hospital's visit (NotFound); another role (PermissionDenied); a
-    closed or expired visit, or one with a session still open (Conflict). The
-    visit's row is locked, and one open session per visit is also a database
-    constraint. Audit: visit.follow_up.
+    closed or expired visit, one whose doctor has been deactivated (DoctorInactive, offering
+    a new visit with another doctor), or one with a session still open (Conflict). The
+    visit's and the doctor's rows are locked, and one open session per visit is also a
+    database constraint. Audit: visit.follow_up.
     """
     ensure_same_hospital(by, visit)
     require(can_start_follow_up(by))
@@ -171,6 +173,10 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
             raise VisitClosed("This visit is closed; create a new visit.")
         if visit.is_expired():
             raise VisitExpired(f"This visit expired on {visit.validity_end_date():%d %b %Y}; create a new visit.")
+        if not visit.doctor.is_active:
+            raise DoctorInactive(
+                f"{visit.doctor.display_name} is no longer active; open a new visit with another doctor."
+            )
         sessions = visit.sessions.all()
         still_open = next((s for s in sessions if s.status == SessionStatus.OPEN), None)
         if still_open:
