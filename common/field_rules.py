@@ -82,7 +82,8 @@ class _RuleFormField(forms.CharField):
         kwargs.setdefault("label", rule.label)
         kwargs.setdefault("help_text", rule.form_help)
         kwargs.setdefault("max_length", rule.input_length)
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # max_length: the widget's maxlength; the length itself is the rule's check
+        self.validators = []
         self.error_messages["required"] = rule.required_message
 
     def clean(self, value):
