@@ -57,6 +57,7 @@ class HospitalObjectField(IdField):
 
 UNKNOWN_FIELD = "Unknown field: this endpoint does not take it."
 NO_BODY = "This endpoint takes no body."
+BLANK_FILTER = "Leave this filter out, or give it a value."
 
 
 def unknown_fields(serializer: serializers.Serializer, data: Any) -> dict:
@@ -111,9 +112,19 @@ class ApiView(GenericAPIView):
         return dict(serializer.validated_data)
 
     def query(self, serializer_class) -> dict:
-        """Validated query-string filters (a bad filter is a 400, not an empty list). Not strict: the
-        paginator's `cursor` and `page_size`, and `format`, share the query string."""
-        return self.input(serializer_class, data=self.request.query_params, strict=False)
+        """Validated query-string filters (a bad filter is a 400, not an empty list). Unknown parameters
+        pass: the paginator's `cursor` and `page_size`, and `format`, share the query string. A filter
+        sent blank (`?status=`) is a 400 unless it may be blank: left out, it filters nothing."""
+        params = self.request.query_params
+        serializer = serializer_class(context={"request": self.request})
+        blank = {
+            name: [BLANK_FILTER]
+            for name, field in serializer.fields.items()
+            if params.get(name) == "" and not getattr(field, "allow_blank", False)
+        }
+        if blank:
+            raise serializers.ValidationError(blank)
+        return self.input(serializer_class, data=params, strict=False)
 
     def respond(self, output_class, instance, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(output_class(instance, context={"request": self.request}).data, status=status_code)
