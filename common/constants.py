@@ -12,7 +12,7 @@ class Role(models.TextChoices):
 
 
 # Roles whose number of active users a hospital limits, and the Hospital field holding the limit.
-STAFF_LIMIT_FIELDS = {
+STAFF_LIMIT_FIELDS: dict[Role | str, str] = {
     Role.DOCTOR: "max_doctors",
     Role.RECEPTIONIST: "max_receptionists",
     Role.MEDICAL_STAFF: "max_medical_staff",

@@ -118,7 +118,7 @@ class _NumberInput(serializers.FloatField):
 class _IntegerInput(serializers.IntegerField):
     def __init__(self, *, rule: "NumberRule", **kwargs):
         self.rule = rule
-        super().__init__(min_value=rule.low, max_value=rule.high, **kwargs)
+        super().__init__(min_value=int(rule.low), max_value=int(rule.high), **kwargs)
         self.validators = []
 
     def to_internal_value(self, data):

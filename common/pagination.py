@@ -31,11 +31,13 @@ class StrictPageSize:
     (strict input, issue 14 §12); above the maximum it is the maximum. The web pages are lenient."""
 
     strict_page_size = True
+    page_size_query_param: str
+    max_page_size: int
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or not self.strict_page_size:
-            return super().get_page_size(request)
+            return super().get_page_size(request)  # type: ignore[misc]  # the paginator's, after this mixin
         if not (raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) >= 1):
             raise BadInput({"page_size": [PAGE_SIZE_MESSAGE.format(max=self.max_page_size)]})
         return min(int(raw), self.max_page_size)
@@ -77,16 +79,18 @@ class KeysetPagination(StrictPageSize, CursorPagination):
 
 def order_field(model: type[Model], order: str) -> Field:
     """The model field an `order_by()` term names (`-created_at`, `visit__created_at`)."""
-    field = None
-    for name in order.lstrip("-").split(LOOKUP_SEP):
-        field = model._meta.get_field(name)
-        model = field.related_model
+    names = order.lstrip("-").split(LOOKUP_SEP)
+    for name in names[:-1]:  # the relations on the way: each a resolved model class
+        model = model._meta.get_field(name).related_model  # type: ignore[assignment]
+    field = model._meta.get_field(names[-1])
+    if not isinstance(field, Field):
+        raise TypeError(f"{order} does not end at a column")
     return field
 
 
-def comparable_value(field: Field, raw: str):
+def comparable_value(field: Field, raw: object) -> object:
     """`raw` as a value of `field` that the database compares without error; ValueError if there is none."""
-    if "\x00" in raw:  # PostgreSQL refuses NUL in any text it is sent
+    if isinstance(raw, str) and "\x00" in raw:  # PostgreSQL refuses NUL in any text it is sent
         raise ValueError("NUL character")
     try:
         value = field.to_python(raw)
@@ -141,7 +145,8 @@ def keyset_page(request: HttpRequest, queryset: QuerySet, *, page_size: int) -> 
     try:
         rows = paginator.paginate_queryset(queryset, Request(request))
     except NotFound:  # a cursor mangled in an old link: the first page, as a person would want
-        request.GET = request.GET.copy()
-        del request.GET[paginator.cursor_query_param]
+        without_cursor = request.GET.copy()
+        del without_cursor[paginator.cursor_query_param]
+        request.GET = without_cursor  # type: ignore[assignment]  # QueryDict.copy() is mutable
         rows = paginator.paginate_queryset(queryset, Request(request))
-    return KeysetPage(rows, _relative(paginator.get_previous_link()), _relative(paginator.get_next_link()))
+    return KeysetPage(rows or [], _relative(paginator.get_previous_link()), _relative(paginator.get_next_link()))

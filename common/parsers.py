@@ -11,6 +11,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE; `common.api.ApiView` answers that with BodyTooLarge
 """
 
 import re
+from typing import Any
 
 from django.conf import settings
 from rest_framework import parsers, status
@@ -52,7 +53,7 @@ def _field_error(path: list) -> dict:
     """DRF's shape of a field error at `path`: {"vitals": {"blood_pressure": [message]}}."""
     if not path:
         return {"non_field_errors": [NUL_MESSAGE]}
-    error: list | dict = [NUL_MESSAGE]
+    error: Any = [NUL_MESSAGE]
     for key in reversed(path):
         error = {key: error}
     return error
@@ -61,7 +62,7 @@ def _field_error(path: list) -> dict:
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         raw = stream.read()
-        encoding = parsers.get_encoding(parser_context or {})  # a text encoding, or DRF's 400
+        encoding = parsers.get_encoding(parser_context or {})  # type: ignore[attr-defined]  # DRF's, not in its stubs
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:

@@ -99,7 +99,9 @@ def http_json(
     if token:
         headers["Authorization"] = f"Bearer {token}"
     source = (source_address, 0) if source_address else None
-    client = http.client.HTTPConnection(address.hostname, address.port, timeout=timeout, source_address=source)
+    client = http.client.HTTPConnection(
+        address.hostname or "127.0.0.1", address.port, timeout=timeout, source_address=source
+    )
     try:
         client.request(method, path, body=payload, headers=headers)
         response = client.getresponse()

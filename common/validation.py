@@ -1,5 +1,8 @@
 """Small helpers that services use to validate before they write."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -31,13 +34,14 @@ NUL = "\x00"
 NUL_MESSAGE = "Null characters are not allowed."
 
 
-def nul_path(data) -> list[str | int] | None:
+def nul_path(data: Any) -> list[str | int] | None:
     """Where the first NUL is in parsed JSON (keys and indexes down to it), or None.
 
     A NUL inside a key stops at that key's object: the key itself is not worth repeating.
     """
     if isinstance(data, str):
         return [] if NUL in data else None
+    items: Iterable[tuple[str | int, Any]]
     if isinstance(data, dict):
         items = data.items()
     elif isinstance(data, list):

@@ -64,3 +64,22 @@ def test_django_upgrade_targets_the_django_we_run():
     config = (ROOT / ".pre-commit-config.yaml").read_text()
     django = _requirements()["django"]
     assert f"--target-version {'.'.join(django.split('.')[:2])}" in config
+
+
+def test_every_service_and_selector_names_its_actor_type():
+    """mypy (`make lint`) refuses an unannotated service or selector; this keeps the actor a `User`, not `Any`."""
+    import ast
+
+    loose = []
+    for path in sorted((ROOT / "apps").glob("*/s*.py")):
+        if path.name not in ("services.py", "selectors.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                for arg in node.args.kwonlyargs + node.args.args:
+                    if arg.arg in ("by", "doctor") and ast.unparse(arg.annotation or ast.Constant(None)) not in (
+                        "User",
+                        "User | None",
+                    ):
+                        loose.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}({arg.arg})")
+    assert loose == [], loose

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
 from apps.accounts.usernames import MAX_LENGTH, username_key
@@ -26,6 +26,7 @@ def username_of_attempt(request, credentials) -> str:
 def lockout_response(request, original_response=None, credentials=None):
     """429 for the API (DRF-style), the login page with the message for the browser."""
     retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    response: HttpResponse
     if request.path.startswith(API_PREFIX):
         response = JsonResponse({"detail": lockout_message(), "code": "locked_out"}, status=429)
     else:

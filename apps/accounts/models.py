@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -6,6 +8,9 @@ from apps.accounts.usernames import ALPHABET_MESSAGE, MAX_LENGTH, SafeUsernameVa
 from common.constants import Role
 from common.exceptions import DeletionRefused
 from common.models import NeverDeletedQuerySet
+
+if TYPE_CHECKING:
+    from apps.hospitals.models import Hospital
 
 
 class ClinicUserManager(UserManager):
@@ -42,7 +47,15 @@ class User(AbstractUser):
         "hospitals.Hospital", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
 
-    objects = ClinicUserManager()
+    # A doctor's profile (SPEC §9), edited by the hospital admin and printed on the prescription. An Indian
+    # prescription must carry the registration number: without it a doctor cannot complete a session that
+    # hands medicines to the pharmacy (opd.services.complete_consultation). Empty for the other roles.
+    qualification = models.CharField(max_length=120, blank=True)
+    registration_council = models.CharField(max_length=120, blank=True)
+    registration_number = models.CharField(max_length=50, blank=True)
+    signature_text = models.CharField(max_length=200, blank=True)
+
+    objects: ClassVar[ClinicUserManager] = ClinicUserManager()
     deletion_refusal = (
         "A user account is never deleted: the audit trail and clinical records name it. Deactivate it instead."
     )
@@ -90,6 +103,20 @@ class User(AbstractUser):
     def display_name(self) -> str:
         name = self.get_full_name()
         return f"Dr. {name}" if name and self.role == Role.DOCTOR else (name or self.username)
+
+    @property
+    def staff_hospital(self) -> "Hospital":
+        """The hospital of a staff member: every role but SUPER_ADMIN has one (a check constraint)."""
+        if self.hospital is None:
+            raise ValueError("A super admin belongs to no hospital.")
+        return self.hospital
+
+    @property
+    def staff_hospital_id(self) -> int:
+        """`staff_hospital`'s id, without loading the hospital row."""
+        if self.hospital_id is None:
+            raise ValueError("A super admin belongs to no hospital.")
+        return self.hospital_id
 
     def is_super_admin(self) -> bool:
         return self.role == Role.SUPER_ADMIN

@@ -9,18 +9,19 @@ from common.exceptions import Invalid, NotFound
 from common.permissions import has_role
 
 
-def staff_list(*, hospital) -> QuerySet[User]:
+def staff_list(*, hospital: Hospital) -> QuerySet[User]:
     """The hospital's accounts, grouped by role, active first."""
     return User.objects.filter(hospital=hospital).order_by("role", "-is_active", "username")
 
 
-def staff_limits(*, hospital) -> list[dict]:
+def staff_limits(*, hospital: Hospital) -> list[dict]:
     """Per limited role: active accounts used, allowed by the hospital, and left. One query."""
     counts = User.objects.filter(hospital=hospital, is_active=True).aggregate(
-        **{role.value: Count("pk", filter=Q(role=role)) for role in STAFF_LIMIT_FIELDS}
+        **{Role(role).value: Count("pk", filter=Q(role=role)) for role in STAFF_LIMIT_FIELDS}
     )
     rows = []
-    for role, limit_field in STAFF_LIMIT_FIELDS.items():
+    for limited, limit_field in STAFF_LIMIT_FIELDS.items():
+        role = Role(limited)
         allowed = getattr(hospital, limit_field)
         used = counts[role.value]
         rows.append(
@@ -29,23 +30,23 @@ def staff_limits(*, hospital) -> list[dict]:
     return rows
 
 
-def hospital_admins(*, hospital) -> QuerySet[User]:
+def hospital_admins(*, hospital: Hospital) -> QuerySet[User]:
     return User.objects.filter(hospital=hospital, role=Role.HOSPITAL_ADMIN).order_by("username")
 
 
-def user_list(*, by) -> QuerySet[User]:
+def user_list(*, by: User) -> QuerySet[User]:
     """The accounts `by` manages: every hospital admin for a super admin, its own hospital's for a hospital admin."""
     if has_role(by, Role.SUPER_ADMIN):
         return User.objects.filter(role=Role.HOSPITAL_ADMIN).select_related("hospital").order_by("hospital_id", "id")
     if has_role(by, Role.HOSPITAL_ADMIN):
-        return User.objects.filter(hospital_id=by.hospital_id).select_related("hospital").order_by("role", "id")
+        return User.objects.filter(hospital_id=by.staff_hospital_id).select_related("hospital").order_by("role", "id")
     return User.objects.none()
 
 
-def hospital_for_new_account(*, by, hospital_id: int | None) -> Hospital:
+def hospital_for_new_account(*, by: User, hospital_id: int | None) -> Hospital:
     """Where an account created by `by` belongs: the hospital a super admin names; a hospital admin's own."""
     if not has_role(by, Role.SUPER_ADMIN):
-        return by.hospital
+        return by.staff_hospital
     if hospital_id is None:
         raise Invalid.on_field("hospital", "Choose the hospital of the new account.")
     hospital = Hospital.objects.filter(pk=hospital_id).first()
@@ -54,7 +55,7 @@ def hospital_for_new_account(*, by, hospital_id: int | None) -> Hospital:
     return hospital
 
 
-def user_get(*, by, user_id) -> User:
+def user_get(*, by: User, user_id: int) -> User:
     """An account the actor manages: a super admin sees hospital admins, a hospital admin its own staff."""
     users = User.objects.select_related("hospital")
     if has_role(by, Role.SUPER_ADMIN):

@@ -6,6 +6,7 @@ from apps.accounts.models import User
 from common import field_rules as rules
 from common.api import IdField
 from common.constants import Role
+from common.strict_input import VisibleText
 
 
 class UserOutput(serializers.ModelSerializer):
@@ -26,6 +27,10 @@ class UserOutput(serializers.ModelSerializer):
             "is_active",
             "last_login",
             "date_joined",
+            "qualification",
+            "registration_council",
+            "registration_number",
+            "signature_text",
         ]
         read_only_fields = fields
 
@@ -42,7 +47,11 @@ class UserCreateInput(serializers.Serializer):
 
 
 class UserUpdateInput(serializers.Serializer):
-    """Role and hospital never change; what is not here cannot be set."""
+    """Role and hospital never change; what is not here cannot be set (and is ignored: a PATCH of `role`
+    answers with the account unchanged, tests/test_api_bad_input.py).
+
+    The profile fields are a doctor's, set by their hospital admin (SPEC §9): a doctor without a
+    registration number cannot complete a consultation with medicines."""
 
     username = serializers.CharField(required=False, max_length=150)
     password = serializers.CharField(required=False, write_only=True, max_length=128)
@@ -50,6 +59,14 @@ class UserUpdateInput(serializers.Serializer):
     last_name = rules.LAST_NAME.serializer_field()
     email = serializers.EmailField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
+    qualification = VisibleText(required=False, allow_blank=True, max_length=120, help_text="e.g. MBBS, MD (Medicine)")
+    registration_council = VisibleText(
+        required=False, allow_blank=True, max_length=120, help_text="e.g. Maharashtra Medical Council"
+    )
+    registration_number = VisibleText(
+        required=False, allow_blank=True, max_length=50, help_text="e.g. MMC-2011/04567 (letters, digits, . / -)"
+    )
+    signature_text = VisibleText(required=False, allow_blank=True, max_length=200, help_text="Printed above the line.")
 
 
 class TokenInput(serializers.Serializer):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.db import connection, transaction
+from django.db.models import Model, Q
 
 from apps.audit.models import AuditChainHead, AuditEvent
 
@@ -72,6 +73,19 @@ def link(event: AuditEvent) -> None:
     event.save(force_insert=True)
 
 
+def _in_chain(hospital_id: int | None) -> Q:
+    """The events of one hospital's chain; None: those without a hospital, the platform's chain."""
+    return Q(hospital__isnull=True) if hospital_id is None else Q(hospital_id=hospital_id)
+
+
+def related_model(field_name: str) -> type[Model]:
+    """The model an AuditEvent foreign key points at (its hospital, its actor)."""
+    related = AuditEvent._meta.get_field(field_name).related_model
+    if not isinstance(related, type):  # a lazy "app.Model" string before the app registry is ready
+        raise TypeError(f"AuditEvent.{field_name} is not resolved yet")
+    return related
+
+
 def _next_place(event: AuditEvent) -> tuple[str, list]:
     """The upsert: the chain's next place, and the hash of the event in the place before it, if visible.
 
@@ -90,7 +104,7 @@ def _next_place(event: AuditEvent) -> tuple[str, list]:
     rows, params = "VALUES (%s, 1)", [event.hospital_id or PLATFORM_CHAIN]
     referenced = [(field, pk) for field, pk in (("hospital", event.hospital_id), ("actor", event.actor_id)) if pk]
     if connection.vendor == "postgresql" and referenced:
-        tables = [quote(AuditEvent._meta.get_field(field).related_model._meta.db_table) for field, _ in referenced]
+        tables = [quote(related_model(field)._meta.db_table) for field, _ in referenced]
         where = " AND ".join(f"{table}.id = %s" for table in tables)
         rows = f"SELECT %s, 1 FROM (SELECT 1 FROM {', '.join(tables)} WHERE {where} FOR KEY SHARE) AS referenced"  # noqa: S608 (our tables' names)
         params += [pk for _, pk in referenced]
@@ -109,7 +123,7 @@ def _previous_hash(event: AuditEvent) -> str:
     """
     if event.seq == 1:
         return GENESIS
-    previous = AuditEvent.objects.filter(hospital_id=event.hospital_id, seq=event.seq - 1)
+    previous = AuditEvent.objects.filter(_in_chain(event.hospital_id), seq=event.seq - 1)
     # None: someone deleted it. The clinic's work goes on; verify_audit reports the gap.
     return previous.values_list("hash", flat=True).first() or GENESIS
 
@@ -136,7 +150,7 @@ def verify_chains() -> list[ChainReport]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         heads = {head.chain: head for head in AuditChainHead.objects.all()}
-        hospitals = set(AuditEvent.objects.order_by().values_list("hospital_id", flat=True).distinct())
+        hospitals: set[int | None] = set(AuditEvent.objects.order_by().values_list("hospital_id", flat=True).distinct())
         hospitals |= {chain or None for chain in heads}
         return [
             _verify(hospital_id, heads.get(hospital_id or PLATFORM_CHAIN))
@@ -145,7 +159,7 @@ def verify_chains() -> list[ChainReport]:
 
 
 def _verify(hospital_id: int | None, head: AuditChainHead | None) -> ChainReport:
-    events = AuditEvent.objects.filter(hospital_id=hospital_id)  # None: IS NULL, the platform's chain
+    events = AuditEvent.objects.filter(_in_chain(hospital_id))
     count, expected, previous = 0, 1, None
     for event in events.order_by("seq", "id").iterator(chunk_size=2000):
         count += 1
@@ -187,7 +201,7 @@ def _broken_link(event: AuditEvent, expected: int, previous: AuditEvent | None) 
 def check_anchor(chain: int, seq: int, hash_: str) -> str:
     """What is wrong with a head kept elsewhere (`chain:seq:hash`, as verify_audit printed it), or '' if the
     chain still holds that event at that place: nothing up to it was cut off or rewritten since."""
-    found = AuditEvent.objects.filter(hospital_id=chain or None, seq=seq).values_list("hash", flat=True).first()
+    found = AuditEvent.objects.filter(_in_chain(chain or None), seq=seq).values_list("hash", flat=True).first()
     if found is None:
         return f"chain {chain} has no event at seq {seq} any more (its end was cut off)"
     if found != hash_:

@@ -31,7 +31,7 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise ValidationError("“From” must not be after “To”.")
         return data

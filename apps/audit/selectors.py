@@ -1,16 +1,30 @@
+from __future__ import annotations
+
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from apps.audit.models import AuditEvent
 from common.permissions import can_read_all_audit
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+
 FIRST_UTC = datetime.min.replace(tzinfo=UTC)
 LAST_UTC = datetime.max.replace(tzinfo=UTC)
 
 
 def audit_event_list(
-    *, by, action=None, actor=None, since=None, until=None, object_type=None, object_id=None
+    *,
+    by: User,
+    action: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
 ) -> QuerySet[AuditEvent]:
     """Audit events newest first: every hospital's for a super admin, the admin's own hospital's otherwise.
 
@@ -18,7 +32,7 @@ def audit_event_list(
     """
     events = AuditEvent.objects.select_related("hospital").order_by("-created_at", "-id")
     if not can_read_all_audit(by):
-        events = events.filter(hospital_id=by.hospital_id)
+        events = events.filter(hospital_id=by.staff_hospital_id)
     if action:
         events = events.filter(action__startswith=action) if action.endswith(".") else events.filter(action=action)
     if actor:

@@ -1,4 +1,6 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -8,6 +10,9 @@ from apps.audit.context import get_client_ip
 from apps.audit.models import AuditEvent
 from apps.audit.policy import allowed_changes
 from common.permissions import can_read_audit, require
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def record_event(
@@ -58,7 +63,7 @@ def record_event(
     return event
 
 
-def record_audit_export(*, by, filters: dict, rows: int, complete: bool) -> None:
+def record_audit_export(*, by: User, filters: dict, rows: int, complete: bool) -> None:
     """Note who took a copy of the audit log: which part of it (the filters) and how much of it left (the
     rows sent; `complete` is false when the download was cut off). Called once the export has been sent.
 

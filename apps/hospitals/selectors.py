@@ -16,7 +16,7 @@ def hospital_list() -> QuerySet[Hospital]:
     ).order_by("name")
 
 
-def hospital_get(*, hospital_id) -> Hospital:
+def hospital_get(*, hospital_id: int) -> Hospital:
     try:
         return Hospital.objects.get(pk=hospital_id)
     except (Hospital.DoesNotExist, ValueError, TypeError):

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.db import IntegrityError, transaction
 
+from apps.accounts.models import User
 from apps.accounts.services import end_sessions_of_hospital
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
@@ -34,7 +37,7 @@ def _save_validated(hospital: Hospital, *, update_fields: list[str] | None = Non
 
 def create_hospital(
     *,
-    by,
+    by: User,
     name: str,
     max_doctors: int,
     max_receptionists: int,
@@ -74,7 +77,7 @@ def create_hospital(
         return hospital
 
 
-def update_hospital(*, by, hospital: Hospital, is_active: bool | None = None, **fields) -> Hospital:
+def update_hospital(*, by: User, hospital: Hospital, is_active: bool | None = None, **fields: Any) -> Hospital:
     """Change a hospital's name, limits, validity default, address, phone or time zone. Super admin only.
 
     Lowering a limit below the number of active staff is allowed: nobody is
@@ -110,7 +113,7 @@ def update_hospital(*, by, hospital: Hospital, is_active: bool | None = None, **
         return hospital
 
 
-def set_hospital_status(*, by, hospital: Hospital, is_active: bool) -> Hospital:
+def set_hospital_status(*, by: User, hospital: Hospital, is_active: bool) -> Hospital:
     """Activate or deactivate a hospital. Super admin only.
 
     A deactivated hospital's users cannot log in, and every session and API token

@@ -1,11 +1,12 @@
 """Reads across apps for the doctor's pages and the hospital admin's Today."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.consultations.models import ConsultationSession
+from apps.hospitals.models import Hospital
 from apps.pharmacy.models import DispenseRecord
 from common.constants import Role, SessionStatus
 
@@ -13,7 +14,7 @@ from common.constants import Role, SessionStatus
 # (consultations) and what the pharmacy handed over (pharmacy).
 
 # Where each of today's sessions is now, as lookups on the session.
-_STAGES = {
+_STAGES: dict[str, dict[str, object]] = {
     "visits": {},
     "waiting": {"status": SessionStatus.OPEN, "started_at__isnull": True},
     "in_consultation": {"status": SessionStatus.OPEN, "started_at__isnull": False},
@@ -21,16 +22,16 @@ _STAGES = {
 }
 
 
-def _stage_counts(*, today, via: str = "") -> dict[str, Count]:
+def _stage_counts(*, today: date, via: str = "") -> dict[str, Count]:
     """One Count per stage of today's sessions; `via` is the relation from the queried model to its sessions."""
     prefix = f"{via}__" if via else ""
     return {
-        stage: Count(via or "pk", filter=Q(**{prefix + k: v for k, v in ({"token_date": today} | lookups).items()}))
+        stage: Count(via or "pk", filter=Q(**{prefix + k: v for k, v in ({"token_date": today, **lookups}).items()}))
         for stage, lookups in _STAGES.items()
     }
 
 
-def day_counts(*, hospital) -> dict[str, int]:
+def day_counts(*, hospital: Hospital) -> dict[str, int]:
     """Today's OPD in numbers (the hospital's local day), in two queries.
 
     visits = sessions given a token today (new visits and follow-ups); waiting / in_consultation /
@@ -47,7 +48,7 @@ def day_counts(*, hospital) -> dict[str, int]:
     return counts
 
 
-def day_counts_by_doctor(*, hospital) -> QuerySet[User]:
+def day_counts_by_doctor(*, hospital: Hospital) -> QuerySet[User]:
     """Each doctor with today's sessions by stage: active doctors, and any who saw patients today. One query."""
     return (
         User.objects.filter(hospital=hospital, role=Role.DOCTOR)

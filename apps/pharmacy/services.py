@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
 from apps.pharmacy.models import DispenseRecord
@@ -39,7 +40,7 @@ def get_or_create_dispense_record(*, session: ConsultationSession) -> DispenseRe
     return record
 
 
-def record_dispense_view(*, by, record: DispenseRecord, page: str) -> DispenseRecord:
+def record_dispense_view(*, by: User, record: DispenseRecord, page: str) -> DispenseRecord:
     """Note who read a prescription at the pharmacy (health data, SPEC §7): its page, print view or labels.
 
     Refuses: another hospital's record (NotFound); anyone but medical staff
@@ -58,7 +59,7 @@ def record_dispense_view(*, by, record: DispenseRecord, page: str) -> DispenseRe
     return record
 
 
-def mark_as_printed(*, by, record: DispenseRecord) -> DispenseRecord:
+def mark_as_printed(*, by: User, record: DispenseRecord) -> DispenseRecord:
     """Record a print of the prescription. Printing may repeat; the first print's time is kept.
 
     Refuses: another hospital's record (NotFound); anyone but medical staff
@@ -83,7 +84,7 @@ def mark_as_printed(*, by, record: DispenseRecord) -> DispenseRecord:
         return record
 
 
-def mark_as_dispensed(*, by, record: DispenseRecord) -> DispenseRecord:
+def mark_as_dispensed(*, by: User, record: DispenseRecord) -> DispenseRecord:
     """Hand the medicines over. Exactly once, also when two pharmacists click at the same moment:
     the row is locked and re-read, so the second sees the first's dispense.
 
@@ -99,7 +100,8 @@ def mark_as_dispensed(*, by, record: DispenseRecord) -> DispenseRecord:
         record = DispenseRecord.objects.select_for_update().get(pk=record.pk)
         if record.is_dispensed:
             when = timezone.localtime(record.dispensed_at).strftime("%d %b %Y %H:%M")
-            raise AlreadyDispensed(f"Already dispensed by {record.dispensed_by.username} at {when}.")
+            by_whom = record.dispensed_by.username if record.dispensed_by else "someone"
+            raise AlreadyDispensed(f"Already dispensed by {by_whom} at {when}.")
         if record.session.status != SessionStatus.COMPLETED:
             raise SessionNotCompleted("The consultation is not completed yet.")
         if not record.is_printed:

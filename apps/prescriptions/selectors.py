@@ -1,6 +1,9 @@
 from django.db.models import Prefetch, Q, QuerySet
 
+from apps.consultations.models import ConsultationSession
+from apps.hospitals.models import Hospital
 from apps.prescriptions.models import Prescription, PrescriptionItem
+from apps.visits.models import Visit
 from common.constants import ItemStatus
 from common.exceptions import NotFound
 
@@ -9,7 +12,7 @@ def _items_in_order() -> QuerySet[PrescriptionItem]:
     return PrescriptionItem.objects.select_related("session", "stopped_in_session").order_by("created_at", "id")
 
 
-def prescription_get(*, hospital, prescription_id) -> Prescription:
+def prescription_get(*, hospital: Hospital, prescription_id: int) -> Prescription:
     """One prescription of `hospital` with its visit, patient, doctor, vitals and every item."""
     try:
         return (
@@ -22,7 +25,7 @@ def prescription_get(*, hospital, prescription_id) -> Prescription:
         raise NotFound() from None
 
 
-def prescription_to_change(*, hospital, prescription_id) -> Prescription:
+def prescription_to_change(*, hospital: Hospital, prescription_id: int) -> Prescription:
     """One prescription of `hospital`, for adding or stopping an item: the row alone, its items unread."""
     try:
         return Prescription.objects.get(hospital=hospital, pk=int(prescription_id))
@@ -30,14 +33,14 @@ def prescription_to_change(*, hospital, prescription_id) -> Prescription:
         raise NotFound() from None
 
 
-def item_get(*, hospital, item_id) -> PrescriptionItem:
+def item_get(*, hospital: Hospital, item_id: int) -> PrescriptionItem:
     try:
         return PrescriptionItem.objects.select_related("prescription").get(hospital=hospital, pk=int(item_id))
     except (PrescriptionItem.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 
-def prescription_for_visit(*, hospital, visit) -> Prescription | None:
+def prescription_for_visit(*, hospital: Hospital, visit: Visit) -> Prescription | None:
     return (
         Prescription.objects.filter(hospital=hospital, visit=visit)
         .prefetch_related(Prefetch("items", queryset=_items_in_order()))
@@ -60,7 +63,7 @@ def is_active_at_end_of(item: PrescriptionItem, session_number: int) -> bool:
     return item.stopped_in_session is None or item.stopped_in_session.session_number > session_number
 
 
-def items_active_at_end_of(*, session) -> QuerySet[PrescriptionItem]:
+def items_active_at_end_of(*, session: ConsultationSession) -> QuerySet[PrescriptionItem]:
     """The items a dispense record of `session` covers (the database form of `is_active_at_end_of`)."""
     number = session.session_number
     return (

@@ -6,6 +6,7 @@ from apps.consultations.selectors import session_get
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from common import field_rules as rules
 from common.api import HospitalObjectField
+from common.strict_input import VisibleText
 
 
 class ItemOutput(serializers.ModelSerializer):
@@ -18,6 +19,7 @@ class ItemOutput(serializers.ModelSerializer):
             "frequency",
             "duration",
             "instructions",
+            "allergy_override_reason",
             "status",
             "session",
             "stopped_in_session",
@@ -57,6 +59,13 @@ class ItemInput(serializers.Serializer):
     frequency = rules.FREQUENCY.serializer_field()
     duration = rules.DURATION.serializer_field()
     instructions = rules.INSTRUCTIONS.serializer_field()
+    allergy_override_reason = VisibleText(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Why to prescribe it although it matches an active allergy of the patient (else a 409 "
+        "`allergy_conflict` naming the allergies' ids). Kept only when an allergy was overridden.",
+    )
 
 
 class StopItemInput(serializers.Serializer):

@@ -9,7 +9,7 @@ class VisitForm(BootstrapFormMixin, forms.Form):
     duplicates are the service's."""
 
     patient = IdField(widget=forms.HiddenInput)
-    doctor = forms.ModelChoiceField(
+    doctor: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None,
         empty_label="Choose a doctor",
         error_messages={"invalid_choice": "Choose an active doctor of this hospital."},

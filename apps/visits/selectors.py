@@ -1,28 +1,33 @@
+from datetime import date
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from apps.accounts.models import User
-from apps.consultations.models import ConsultationSession
+from apps.consultations.models import Complaint, ConsultationSession, Diagnosis
 from apps.consultations.selectors import sessions_in_order
+from apps.hospitals.models import Hospital
+from apps.patients.models import Patient
 from apps.visits.models import Visit
 from common.constants import Role, SessionStatus
 from common.exceptions import NotFound
 
 
-def _by_id(queryset: QuerySet, object_id):
+def _by_id(queryset: QuerySet, object_id: int | str) -> Any:
     try:
         return queryset.get(pk=int(object_id))
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 
-def visit_get(*, hospital, visit_id) -> Visit:
+def visit_get(*, hospital: Hospital, visit_id: int) -> Visit:
     return _by_id(
         Visit.objects.filter(hospital=hospital).select_related("hospital", "patient", "doctor", "vitals"),
         visit_id,
     )
 
 
-def visits_for_patient(*, hospital, patient, exclude_visit_id=None) -> QuerySet[Visit]:
+def visits_for_patient(*, hospital: Hospital, patient: Patient, exclude_visit_id: int | None = None) -> QuerySet[Visit]:
     """The patient's visits in this hospital, newest first, with vitals, doctor and sessions."""
     visits = (
         Visit.objects.filter(hospital=hospital, patient=patient)
@@ -35,7 +40,26 @@ def visits_for_patient(*, hospital, patient, exclude_visit_id=None) -> QuerySet[
     return visits
 
 
-def _visits_in_full(hospital) -> QuerySet[Visit]:
+def patient_timeline(
+    *, hospital: Hospital, patient: Patient, exclude_visit_id: int | None = None, with_notes: bool = True
+) -> QuerySet[Visit]:
+    """The patient's visits newest first, for a timeline paged by position (keyset_page): each with its
+    doctor, vitals, sessions and, `with_notes`, each session's record (complaints, diagnoses) and the
+    visit's medicines. A page costs the same few queries whether the patient has 5 visits or 500:
+    one per relation, over the page's rows only (the order is served by visit_hosp_pat_time_idx)."""
+    visits = visits_for_patient(hospital=hospital, patient=patient, exclude_visit_id=exclude_visit_id)
+    if not with_notes:
+        return visits
+    # Relations named as strings: prescriptions sit above this app, and a prefetch needs no import.
+    return visits.prefetch_related(
+        "sessions__record",
+        Prefetch("sessions__record__complaints", queryset=Complaint.objects.order_by("position")),
+        Prefetch("sessions__record__diagnoses", queryset=Diagnosis.objects.order_by("position")),
+        "prescription__items",
+    )
+
+
+def _visits_in_full(hospital: Hospital) -> QuerySet[Visit]:
     return (
         Visit.objects.filter(hospital=hospital)
         .select_related("hospital", "patient", "doctor", "vitals")
@@ -43,7 +67,14 @@ def _visits_in_full(hospital) -> QuerySet[Visit]:
     )
 
 
-def visit_list(*, hospital, doctor=None, patient_id=None, day=None, is_active=None) -> QuerySet[Visit]:
+def visit_list(
+    *,
+    hospital: Hospital,
+    doctor: User | None = None,
+    patient_id: int | None = None,
+    day: date | None = None,
+    is_active: bool | None = None,
+) -> QuerySet[Visit]:
     """The hospital's visits, newest first, with patient, doctor, vitals and sessions; `doctor` narrows to theirs."""
     visits = _visits_in_full(hospital).order_by("-created_at", "-id")
     if doctor is not None:
@@ -57,22 +88,22 @@ def visit_list(*, hospital, doctor=None, patient_id=None, day=None, is_active=No
     return visits
 
 
-def visit_detail_get(*, hospital, visit_id) -> Visit:
+def visit_detail_get(*, hospital: Hospital, visit_id: int) -> Visit:
     """One visit with patient, doctor, vitals and every session (what the API returns)."""
     return _by_id(_visits_in_full(hospital), visit_id)
 
 
-def active_doctors(*, hospital) -> QuerySet[User]:
+def active_doctors(*, hospital: Hospital) -> QuerySet[User]:
     return User.objects.filter(hospital=hospital, role=Role.DOCTOR, is_active=True).order_by(
         "first_name", "last_name", "username"
     )
 
 
-def doctor_get(*, hospital, doctor_id) -> User:
+def doctor_get(*, hospital: Hospital, doctor_id: int) -> User:
     return _by_id(User.objects.filter(hospital=hospital, role=Role.DOCTOR), doctor_id)
 
 
-def todays_visits(*, hospital) -> QuerySet[Visit]:
+def todays_visits(*, hospital: Hospital) -> QuerySet[Visit]:
     """Visits and follow-ups of the hospital's day, newest first, each annotated with where the patient is now.
 
     `latest_*` describe the newest session; `stage` is waiting / in_consultation /
@@ -105,6 +136,7 @@ def todays_visits(*, hospital) -> QuerySet[Visit]:
 
 def visit_stage(visit: Visit) -> str:
     """waiting / in_consultation / completed / dispensed, from todays_visits' annotations."""
-    if visit.latest_status == SessionStatus.OPEN:
-        return "in_consultation" if visit.latest_started_at else "waiting"
-    return "dispensed" if visit.latest_dispensed else "completed"
+    annotated: Any = visit  # latest_status, latest_started_at, latest_dispensed: todays_visits' annotations
+    if annotated.latest_status == SessionStatus.OPEN:
+        return "in_consultation" if annotated.latest_started_at else "waiting"
+    return "dispensed" if annotated.latest_dispensed else "completed"

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -83,7 +85,7 @@ def build_vitals(vitals: dict | None) -> PatientVitals:
     return record
 
 
-def _active_visit_with(patient: Patient, doctor: User, today) -> Visit | None:
+def _active_visit_with(patient: Patient, doctor: User, today: date) -> Visit | None:
     candidates = Visit.objects.filter(
         hospital_id=patient.hospital_id, patient=patient, doctor=doctor, is_active=True
     ).select_related("patient", "doctor", "hospital")
@@ -108,7 +110,7 @@ def create_visit_with_vitals(
     ensure_same_hospital(by, doctor)
     if doctor.role != Role.DOCTOR or not doctor.is_active:
         raise Invalid.on_field("doctor", "Choose an active doctor of this hospital.")
-    hospital = by.hospital  # the patient's and the doctor's too, as checked above
+    hospital = by.staff_hospital  # the patient's and the doctor's too, as checked above
     if validity_days in (None, ""):
         validity_days = hospital.default_visit_validity_days
     validity_days = rules.VISIT_VALIDITY_DAYS.clean_field("validity_days", validity_days)

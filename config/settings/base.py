@@ -246,6 +246,9 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "common.constants.SessionStatus.choices",
         "ItemStatusEnum": "common.constants.ItemStatus.choices",
         "DispenseStatusEnum": "apps.pharmacy.selectors.STATUSES",
+        "DiagnosisKindEnum": "apps.consultations.models.DiagnosisKind.choices",
+        "DiagnosisCertaintyEnum": "apps.consultations.models.DiagnosisCertainty.choices",
+        "PickListKindEnum": "apps.consultations.models.PickListKind.choices",
         "ErrorCodeEnum": "common.api.ERROR_CODE_CHOICES",
     },
     # Swagger UI from the sidecar package: no CDN, works offline on a clinic LAN.

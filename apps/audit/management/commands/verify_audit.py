@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.audit.chain import PLATFORM_CHAIN, check_anchor, verify_chains
-from apps.audit.models import AuditEvent
+from apps.audit.chain import PLATFORM_CHAIN, check_anchor, related_model, verify_chains
 
 
 def anchor(text: str) -> tuple[int, int, str]:
@@ -31,13 +30,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         reports = verify_chains()
-        hospitals = AuditEvent._meta.get_field("hospital").related_model.objects.in_bulk(
+        hospitals = related_model("hospital")._default_manager.in_bulk(
             [report.hospital_id for report in reports if report.hospital_id]
         )
         problems = 0
         for report in reports:
             hospital = hospitals.get(report.hospital_id)
-            name = f"hospital {report.hospital_id} ({hospital.name})" if hospital else "events without a hospital"
+            name = f"hospital {report.hospital_id} ({hospital})" if hospital else "events without a hospital"
             if report.broken:
                 problems += 1
                 self.stdout.write(self.style.ERROR(f"{name}: BROKEN at {report.broken}"))
