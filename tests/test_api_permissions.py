@@ -54,6 +54,13 @@ MATRIX = [
     ("POST",   "/visits/{visit2}/follow-up/",          None,                                                           "401", "403", "403",   "201/404", "403",  "403",   "403"),
     ("POST",   "/visits/{visit2}/close/",              None,                                                           "401", "403", "403",   "200/404", "200/404", "403/404", "403"),
     ("GET",    "/queue/",                              None,                                                           "401", "403", "403",   "403",   "200",   "200",   "403"),
+    ("POST",   "/visits/{waiting_visit}/priority/",    lambda w: {"priority": "elderly"},                              "401", "403", "403",   "200/404", "403",  "403",   "403"),
+    ("POST",   "/visits/{waiting_visit}/move/",        lambda w: {"doctor": w.doctor2.pk},                             "401", "403", "403",   "200/404", "403",  "403",   "403"),
+    # Requeue answers a no-show only: a waiting token is a 409 (the 200 is in apps/opd/tests/test_queue_api.py).
+    ("POST",   "/visits/{waiting_visit}/requeue/",     None,                                                           "401", "403", "403",   "409/404", "403",  "403",   "403"),
+    ("POST",   "/queue/call-next/",                    None,                                                           "401", "403", "403",   "403",   "200",   "409",   "403"),
+    ("POST",   "/sessions/{called}/recall/",           None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("POST",   "/sessions/{called}/skip/",             None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
     ("GET",    "/sessions/{session}/",                 None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
     ("POST",   "/sessions/{waiting}/start/",           None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
     ("POST",   "/sessions/{session}/complete/",        None,                                                           "401", "403", "403",   "403",   "200/404", "403/404", "403"),
@@ -78,6 +85,9 @@ MATRIX = [
     ("GET",    "/pharmacy/dispense-records/{record}/", None,                                                           "401", "403", "403",   "403",   "403",   "403",   "200/404"),
     ("POST",   "/pharmacy/dispense-records/{record}/print/", None,                                                     "401", "403", "403",   "403",   "403",   "403",   "200/404"),
     ("POST",   "/pharmacy/dispense-records/{record}/dispense/", None,                                                  "401", "403", "403",   "403",   "403",   "403",   "200/404"),
+    ("GET",    "/displays/",                           None,                                                           "401", "403", "200",   "403",   "403",   "403",   "403"),
+    ("POST",   "/displays/",                           lambda w: {"name": "Room 1 door", "doctor": w.doctor.pk},      "401", "403", "201/400", "403",  "403",   "403",   "403"),
+    ("POST",   "/displays/{display}/revoke/",          None,                                                           "401", "403", "200/404", "403",  "403",   "403",   "403"),
     ("GET",    "/audit/",                              None,                                                           "401", "200", "200",   "403",   "403",   "403",   "403"),
 ]
 # fmt: on

@@ -13,7 +13,7 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.accounts.services import create_staff_user, update_staff_details
 from apps.consultations.models import ConsultationSession
-from apps.consultations.services import update_consultation_record
+from apps.consultations.services import call_next, set_queue_priority, update_consultation_record
 from apps.hospitals.models import Hospital
 from apps.hospitals.services import create_hospital
 from apps.opd.services import complete_consultation, start_consultation
@@ -23,6 +23,7 @@ from apps.pharmacy.services import mark_as_dispensed, mark_as_printed
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
 from apps.visits.models import Visit
 from apps.visits.services import close_visit, create_visit_with_vitals
+from apps.waitingroom.services import create_display_key
 from common.constants import Gender, Role
 
 DEMO_HOSPITAL_NAME = "ClinicSetu Demo Hospital"
@@ -136,8 +137,9 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
-def build_demo() -> None:
-    """Create the demo hospital, its staff, patients and visits at each stage of the OPD day."""
+def build_demo() -> str:
+    """Create the demo hospital, its staff, patients and visits at each stage of the OPD day, and a
+    waiting-room display: returns the display's raw key (shown once, as the admin's page does)."""
     root = User.objects.create_superuser(
         username=DEMO_ACCOUNTS[0].username,
         email="superadmin@demo.clinicsetu.local",
@@ -181,6 +183,9 @@ def build_demo() -> None:
         create_patient(by=desk, full_name=name, age=age, gender=gender, phone_number=phone, address="Pune")
         for name, age, gender, phone, _ in DEMO_PATIENTS
     ]
+    # Earlier visits first, so a newcomer opens a chart with a history (SPEC §9): today's tokens start at 1.
+    build_demo_history(doctor=doctor, desk=desk, ramesh=patients[0], sunita=patients[1])
+    # The allergies the front desk records today (Ramesh's statin aches came up after those visits).
     for patient in patients:
         for category, substance, kind, severity, reaction, icd_code in DEMO_ALLERGIES.get(patient.full_name, []):
             record_allergy(
@@ -193,14 +198,12 @@ def build_demo() -> None:
                 reaction=reaction,
                 icd_code=icd_code,
             )
-    # Earlier visits first, so a newcomer opens a chart with a history (SPEC §9): today's tokens start at 1.
-    build_demo_history(doctor=doctor, desk=desk, ramesh=patients[0], sunita=patients[1])
     visits = [
         create_visit_with_vitals(by=desk, patient=patient, doctor=doctor2 if i == 5 else doctor, vitals=vitals)
         for i, (patient, (_, _, _, _, vitals)) in enumerate(zip(patients, DEMO_PATIENTS, strict=True))
     ]
     # The last two (John with Dr. Rao, Lakshmi with Dr. Singh) stay in the waiting room.
-    ramesh, sunita, aarav, fatima, _john, _lakshmi = visits
+    ramesh, sunita, aarav, fatima, _john, lakshmi = visits
 
     def consult(visit, medicines, *, stop=None, complete=True, notes=None):
         session = start_consultation(by=visit.doctor, session=visit.sessions.get(session_number=1))
@@ -287,6 +290,13 @@ def build_demo() -> None:
         record = visit.sessions.get(session_number=1).dispense_record
         mark_as_printed(by=pharmacist, record=record)
     mark_as_dispensed(by=pharmacist, record=ramesh.sessions.get(session_number=1).dispense_record)
+
+    # The waiting room: Dr. Rao has called John (his token is on the display), Lakshmi is marked elderly.
+    call_next(by=doctor)
+    lakshmi_waiting = lakshmi.sessions.get(session_number=1)
+    set_queue_priority(by=desk, session=lakshmi_waiting, priority="elderly")
+    _, display_key = create_display_key(by=staff["demo_admin"], name="Waiting hall TV")
+    return display_key
 
 
 # Earlier visits of two demo patients: (patient, days ago, vitals, notes, medicines).
