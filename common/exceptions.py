@@ -112,6 +112,12 @@ class VisitExpired(Conflict):
     code = "visit_expired"
 
 
+class DoctorInactive(Conflict):
+    """The visit's doctor has been deactivated: open a new visit with another doctor."""
+
+    code = "doctor_inactive"
+
+
 class SessionStillOpen(Conflict):
     """A visit with an open session takes no follow-up and cannot close."""
 

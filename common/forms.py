@@ -1,6 +1,7 @@
 from django import forms
 
 from common.constants import MAX_ID
+from common.exceptions import Invalid
 
 
 class IdField(forms.IntegerField):
@@ -30,3 +31,11 @@ class BootstrapFormMixin:
         for name in self.errors:
             if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs["class"]:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+def on_or_off(data, name: str) -> bool:
+    """A switch posted as "1" or "0" (status buttons); anything else is refused, never read as "off"."""
+    value = data.get(name)
+    if value not in ("0", "1"):
+        raise Invalid.on_field(name, f"Send {name} as 1 or 0.")
+    return value == "1"

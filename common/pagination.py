@@ -19,17 +19,37 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as BadInput
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
 
+PAGE_SIZE_MESSAGE = "Enter a whole number from 1 up (at most {max} are sent)."
 
-class Pagination(PageNumberPagination):
+
+class StrictPageSize:
+    """`?page_size=` that is not a whole number from 1 is a 400 naming it, not quietly the default
+    (strict input, issue 14 §12); above the maximum it is the maximum. The web pages are lenient."""
+
+    strict_page_size = True
+    page_size_query_param: str
+    max_page_size: int
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None or not self.strict_page_size:
+            return super().get_page_size(request)  # type: ignore[misc]  # the paginator's, after this mixin
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) >= 1):
+            raise BadInput({"page_size": [PAGE_SIZE_MESSAGE.format(max=self.max_page_size)]})
+        return min(int(raw), self.max_page_size)
+
+
+class Pagination(StrictPageSize, PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
 
 
-class KeysetPagination(CursorPagination):
+class KeysetPagination(StrictPageSize, CursorPagination):
     """`?cursor=` from the answer's `next`/`previous` links; `?page_size=` up to 100.
 
     The page order is the selector's own order (first field the position, `id` the tie-break),
@@ -121,6 +141,7 @@ def keyset_page(request: HttpRequest, queryset: QuerySet, *, page_size: int) -> 
     """A page of `queryset` for a web list, paged like the API's history lists (KeysetPagination)."""
     paginator = KeysetPagination()
     paginator.page_size = page_size
+    paginator.strict_page_size = False
     try:
         rows = paginator.paginate_queryset(queryset, Request(request))
     except NotFound:  # a cursor mangled in an old link: the first page, as a person would want

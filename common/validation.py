@@ -18,8 +18,11 @@ def full_clean_or_raise(instance: models.Model, *, exclude: list[str] | None = N
 
 
 def clean_text(value: str | None) -> str:
-    """Trim and collapse inner runs of white space, so " Paracetamol  500 " == "Paracetamol 500"."""
-    return " ".join((value or "").split())
+    """Trim and collapse inner runs of white space, so " Paracetamol  500 " == "Paracetamol 500"; invisible
+    characters removed (common.field_rules.normalise_text, the one normaliser)."""
+    from common.field_rules import normalise_text  # field_rules imports common.exceptions only; no cycle
+
+    return normalise_text(value or "")
 
 
 # PostgreSQL refuses NUL in any text it is sent, so a NUL that reached a query or an INSERT would be a

@@ -94,16 +94,40 @@ CASES = [
     ("receptionist", "post", "/visits/", lambda w: _visit(w, vitals={"pulse_rate": 300}), 400, "vitals"),
     ("receptionist", "post", "/visits/", lambda w: _visit(w, vitals={"temperature_c": "1e400"}), 400, "vitals"),
     ("receptionist", "post", "/visits/", lambda w: _visit(w, vitals="high"), 400, "vitals"),
+    # Strict input (issue 14 §12): booleans are not numbers, unknown fields are named, invisible text is no text
+    ("receptionist", "post", "/visits/", lambda w: _visit(w, vitals={"weight_kg": True}), 400, "vitals"),
+    ("receptionist", "post", "/visits/", lambda w: _visit(w, vitals={"temperature": 39}), 400, "vitals"),
+    ("receptionist", "post", "/visits/", lambda w: _visit(w, vitals={"bmi": 22}), 400, "vitals"),
+    ("receptionist", "post", "/visits/", lambda w: _visit(w, validity_days=True), 400, "validity_days"),
+    ("receptionist", "post", "/visits/", lambda w: _visit(w, priority="high"), 400, "priority"),
+    ("receptionist", "post", "/patients/", lambda w: _patient(age=True), 400, "age"),
+    ("receptionist", "post", "/patients/", lambda w: _patient(full_name="\u200b\ufeff\u202e"), 400, "full_name"),
+    ("receptionist", "post", "/patients/", lambda w: _patient(full_name=["Asha"]), 400, "full_name"),
+    ("receptionist", "post", "/patients/", lambda w: _patient(blood_group="O+"), 400, "blood_group"),
+    ("receptionist", "patch", "/patients/{patient}/", lambda w: {"full_name": "\u2066\u2069"}, 400, "full_name"),
+    ("hospital_admin", "post", "/users/", lambda w: _staff(first_name="\u200b"), 400, "first_name"),
+    ("hospital_admin", "patch", "/users/{receptionist}/", lambda w: {"last_name": "\ufeff"}, 400, "last_name"),
+    ("hospital_admin", "patch", "/users/{receptionist}/", lambda w: {"is_superuser": True}, 400, "is_superuser"),
+    ("root", "post", "/hospitals/", lambda w: _hospital(max_doctors=True), 400, "max_doctors"),
+    ("root", "post", "/hospitals/", lambda w: _hospital(plan="gold"), 400, "plan"),
     ("receptionist", "post", "/visits/", lambda w: _visit(w, patient=w.patient.pk), 409, None),
     ("receptionist", "post", "/visits/999999/follow-up/", lambda w: None, 404, None),
     ("receptionist", "post", "/visits/{visit}/follow-up/", lambda w: None, 409, None),
     ("receptionist", "post", "/visits/{visit}/close/", lambda w: None, 409, None),
+    ("receptionist", "post", "/visits/{visit}/close/", lambda w: {"force": True}, 400, "force"),
+    ("receptionist", "post", "/visits/{visit}/follow-up/", lambda w: {"doctor": w.doctor2.pk}, 400, "doctor"),
     # Consultations and prescriptions
     ("doctor", "post", "/sessions/999999/complete/", lambda w: None, 404, None),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: {}, 400, "session"),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, medicine_name=""), 400, "medicine_name"),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, medicine_name=LONG), 400, "medicine_name"),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, dosage=None), 400, "dosage"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, medicine_name="\u200b"), 400, "medicine_name"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, medicine_name="Para\u200bcetamol"), 409, None),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, instructions="\u2066\u2069"), 400, "instructions"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, dosage=True), 400, "dosage"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, status="stopped"), 400, "status"),
+    ("doctor", "post", "/sessions/{session}/complete/", lambda w: {"notes": "x"}, 400, "notes"),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, session="one"), 400, "session"),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, session=w.other.session.pk), 400, "session"),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, session=w.visit2.sessions.get().pk), 400, "session"),
@@ -181,22 +205,41 @@ def test_a_hospital_admin_cannot_place_staff_in_another_hospital(world, api_as):
     assert answer.json()["hospital"] == world.hospital.pk
 
 
-def test_read_only_fields_in_a_patch_change_nothing(world, api_as):
-    answer = api_as(world.receptionist).patch(
+def test_read_only_fields_in_a_patch_are_refused_by_name_and_change_nothing(world, api_as):
+    client = api_as(world.receptionist)
+    before = _snapshot()
+    answer = client.patch(
         f"/api/v1/patients/{world.patient.pk}/",
         {"mrn": "P-999999", "id": 1, "hospital": world.other.hospital.pk, "created_at": "2000-01-01T00:00:00Z"},
         format="json",
     )
-    assert answer.status_code == 200
-    world.patient.refresh_from_db()
-    assert (world.patient.mrn, world.patient.hospital_id) == ("P-000001", world.hospital.pk)
+    assert answer.status_code == 400
+    assert {"mrn", "id", "hospital", "created_at"} <= set(answer.json())
+    assert _snapshot() == before
 
 
-def test_a_role_patch_on_an_account_changes_nothing(world, api_as):
+def test_a_role_patch_on_an_account_is_refused_by_name_and_changes_nothing(world, api_as):
     answer = api_as(world.hospital_admin).patch(
         f"/api/v1/users/{world.receptionist.pk}/", {"role": Role.HOSPITAL_ADMIN}, format="json"
     )
-    assert (answer.status_code, answer.json()["role"]) == (200, Role.RECEPTIONIST)
+    assert (answer.status_code, answer.json()["role"]) == (400, ["Unknown field: this endpoint does not take it."])
+    world.receptionist.refresh_from_db()
+    assert world.receptionist.role == Role.RECEPTIONIST
+
+
+def test_an_unknown_vitals_field_is_named_where_it_is(world, api_as):
+    answer = api_as(world.receptionist).post(
+        "/api/v1/visits/", _visit(world, vitals={"temperature": 39, "pulse_rate": 72}), format="json"
+    )
+    assert answer.status_code == 400
+    assert answer.json()["vitals"] == {"temperature": ["Unknown field: this endpoint does not take it."]}
+
+
+def test_a_boolean_weight_is_not_one_kilogram(world, api_as):
+    answer = api_as(world.receptionist).post(
+        "/api/v1/visits/", _visit(world, vitals={"weight_kg": True}), format="json"
+    )
+    assert (answer.status_code, answer.json()["vitals"]) == (400, {"weight_kg": ["Enter a number."]})
 
 
 def test_a_number_too_large_for_a_float_is_400(world, api_as):

@@ -7,6 +7,7 @@ is documented in the OpenAPI schema and that no error class escapes common.excep
 
 import pytest
 
+from apps.accounts.tests.factories import UserFactory
 from common import exceptions
 from common.api import error_codes
 from common.constants import Role
@@ -57,6 +58,7 @@ ERRORS = [
     ("a field out of range", "receptionist", "POST", lambda w: "/patients/", lambda w: {"full_name": "A", "age": 131, "gender": "F"}, 400, "invalid"),
     ("a second active visit", "receptionist", "POST", lambda w: "/visits/", lambda w: {"patient": w.patient.pk, "doctor": w.doctor.pk}, 409, "duplicate_active_visit"),
     ("a follow-up while a session is open", "receptionist", "POST", lambda w: f"/visits/{w.visit.pk}/follow-up/", None, 409, "session_still_open"),
+    ("a follow-up with a deactivated doctor", "receptionist", "POST", lambda w: f"/visits/{w.gone_visit.pk}/follow-up/", None, 409, "doctor_inactive"),
     ("closing while a session is open", "receptionist", "POST", lambda w: f"/visits/{w.visit.pk}/close/", None, 409, "session_still_open"),
     ("a medicine already active", "doctor", "POST", lambda w: f"/prescriptions/{w.prescription.pk}/items/", lambda w: item(w, medicine_name="PARACETAMOL"), 409, "duplicate_active_item"),
     ("a medicine the patient is allergic to", "doctor", "POST", lambda w: f"/prescriptions/{w.prescription.pk}/items/", lambda w: item(w, medicine_name="Penicillin V"), 409, "allergy_conflict"),
@@ -118,6 +120,12 @@ def world(hospital, other_hospital):
     world.hospital.max_medical_staff = 1
     world.hospital.save(update_fields=["max_medical_staff"])
     world.visit2.refresh_from_db()
+    # A visit whose doctor has left since: its follow-up is refused, offering another doctor.
+    gone = UserFactory(role=Role.DOCTOR, hospital=hospital, username="gone_doctor")
+    world.gone_visit = create_visit_with_vitals(by=world.receptionist, patient=world.patient3, doctor=gone)
+    complete_consultation(by=gone, session=start_consultation(by=gone, session=world.gone_visit.sessions.get()))
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
     return world
 
 

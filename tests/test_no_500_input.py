@@ -91,6 +91,22 @@ def test_json_nested_a_thousand_deep_is_a_400_on_every_write_endpoint(world, api
     assert _snapshot() == before
 
 
+@pytest.mark.parametrize(("method", "path", "role"), WRITES, ids=[f"{m} {p} {r}" for m, p, r in WRITES])
+def test_an_unknown_field_is_a_400_naming_it_on_every_write_endpoint(world, api_as, method, path, role):
+    """Issue 14 §12: never silently dropped, also by the endpoints that read no body (follow-up, print…)."""
+    client = _client(api_as, world, role)
+    before = _snapshot()
+    answer = client.generic(
+        method,
+        "/api/v1" + path.format(**_ids(world)),
+        json.dumps({"surely_not_a_field": 1}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["surely_not_a_field"] == ["Unknown field: this endpoint does not take it."]
+    assert _snapshot() == before
+
+
 def test_json_just_inside_the_depth_limit_is_parsed(world, api_as):
     inside = (
         '{"full_name": "Asha", "age": 30, "gender": "F", "address": '

@@ -1,6 +1,7 @@
 from django import forms
 
 from apps.accounts.usernames import ALPHABET_MESSAGE, MAX_LENGTH
+from common import field_rules as rules
 from common.constants import HOSPITAL_STAFF_ROLES, Role
 from common.forms import BootstrapFormMixin
 
@@ -8,8 +9,8 @@ from common.forms import BootstrapFormMixin
 class StaffCreateForm(BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(choices=[(role.value, role.label) for role in HOSPITAL_STAFF_ROLES])
     username = forms.CharField(max_length=MAX_LENGTH, help_text=ALPHABET_MESSAGE)
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
+    first_name = rules.FIRST_NAME.form_field()
+    last_name = rules.LAST_NAME.form_field()
     email = forms.EmailField(required=False)
     password = forms.CharField(widget=forms.PasswordInput, help_text="At least 10 characters.", strip=False)
 
@@ -24,8 +25,8 @@ class HospitalAdminCreateForm(StaffCreateForm):
 
 class StaffEditForm(BootstrapFormMixin, forms.Form):
     username = forms.CharField(max_length=MAX_LENGTH, help_text=ALPHABET_MESSAGE)
-    first_name = forms.CharField(max_length=150, required=False)
-    last_name = forms.CharField(max_length=150, required=False)
+    first_name = rules.FIRST_NAME.form_field()
+    last_name = rules.LAST_NAME.form_field()
     email = forms.EmailField(required=False)
     password = forms.CharField(
         widget=forms.PasswordInput,

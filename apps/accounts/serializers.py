@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from common import field_rules as rules
 from common.api import IdField
 from common.constants import Role
 from common.strict_input import VisibleText
@@ -40,8 +41,8 @@ class UserCreateInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     # A super admin names the hospital of the new admin; a hospital admin's staff join its own hospital.
     hospital = IdField(required=False)
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    first_name = rules.FIRST_NAME.serializer_field()
+    last_name = rules.LAST_NAME.serializer_field()
     email = serializers.EmailField(required=False, allow_blank=True)
 
 
@@ -54,8 +55,8 @@ class UserUpdateInput(serializers.Serializer):
 
     username = serializers.CharField(required=False, max_length=150)
     password = serializers.CharField(required=False, write_only=True, max_length=128)
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    first_name = rules.FIRST_NAME.serializer_field()
+    last_name = rules.LAST_NAME.serializer_field()
     email = serializers.EmailField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
     qualification = VisibleText(required=False, allow_blank=True, max_length=120, help_text="e.g. MBBS, MD (Medicine)")

@@ -15,6 +15,7 @@ from apps.accounts.models import ApiToken, User
 from apps.accounts.usernames import MAX_LENGTH, SafeUsernameValidator, username_key
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
+from common import field_rules as rules
 from common.constants import STAFF_LIMIT_FIELDS, Role
 from common.exceptions import Invalid, LimitReached, NotFound
 from common.permissions import can_create_user_with_role, can_edit_doctor_profile, can_manage_user, has_role, require
@@ -122,8 +123,8 @@ def create_staff_user(
             username=_clean_username(username),
             role=role,
             hospital=hospital,
-            first_name=(first_name or "").strip()[:150],
-            last_name=(last_name or "").strip()[:150],
+            first_name=rules.FIRST_NAME.clean_field("first_name", first_name),
+            last_name=rules.LAST_NAME.clean_field("last_name", last_name),
             email=(email or "").strip(),
         )
         _validate_password(password, user)
@@ -231,9 +232,12 @@ def update_staff_details(
         before = snapshot(user, DETAIL_FIELDS + PROFILE_FIELDS)
         if username is not None:
             user.username = _clean_username(username, exclude_pk=user.pk)
-        for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
-            if value is not None:
-                setattr(user, field, value.strip())
+        if first_name is not None:
+            user.first_name = rules.FIRST_NAME.clean_field("first_name", first_name)
+        if last_name is not None:
+            user.last_name = rules.LAST_NAME.clean_field("last_name", last_name)
+        if email is not None:
+            user.email = email.strip()
         for field, value in profile.items():
             setattr(user, field, value)
         try:

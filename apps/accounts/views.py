@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 from apps.accounts import selectors, services
 from apps.accounts.forms import DoctorEditForm, StaffCreateForm, StaffEditForm
 from common.constants import Role
+from common.forms import on_or_off
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, ServiceFormMixin
 from common.permissions import can_manage_staff
 
@@ -114,7 +115,7 @@ class StaffStatusView(RoleRequiredMixin, DomainErrorMixin, View):
 
     def post(self, request, pk):
         member = selectors.user_get(by=request.user, user_id=pk)
-        is_active = request.POST.get("is_active") == "1"
+        is_active = on_or_off(request.POST, "is_active")
         services.set_staff_status(by=request.user, user=member, is_active=is_active)
         messages.success(request, f"{member.username} is now {'active' if is_active else 'inactive'}.")
         return redirect("accounts:staff")

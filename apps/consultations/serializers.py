@@ -62,9 +62,18 @@ class StrictInput(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class _Text(serializers.CharField):
+    """Text only: DRF's CharField would store the number 12 as "12" (found by schemathesis' negative data)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _text(limit: int, **kwargs) -> serializers.CharField:
     # Lengths are the service's rule too (it trims first); the serializer's max stops absurd bodies early.
-    return serializers.CharField(max_length=limit * 2, trim_whitespace=False, **kwargs)
+    return _Text(max_length=limit * 2, trim_whitespace=False, **kwargs)
 
 
 class ComplaintLine(StrictInput):

@@ -11,6 +11,7 @@ from apps.accounts.services import create_staff_user
 from apps.hospitals import selectors, services
 from apps.hospitals.forms import HospitalForm
 from common.constants import Role
+from common.forms import on_or_off
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, ServiceFormMixin
 from common.permissions import can_manage_hospitals
 
@@ -74,7 +75,7 @@ class HospitalStatusView(RoleRequiredMixin, DomainErrorMixin, View):
 
     def post(self, request, pk):
         hospital = selectors.hospital_get(hospital_id=pk)
-        is_active = request.POST.get("is_active") == "1"
+        is_active = on_or_off(request.POST, "is_active")
         services.set_hospital_status(by=request.user, hospital=hospital, is_active=is_active)
         messages.success(request, f"{hospital.name} is now {'active' if is_active else 'inactive'}.")
         return redirect("hospitals:list")

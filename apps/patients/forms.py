@@ -1,18 +1,23 @@
 from django import forms
 
 from apps.patients.models import AllergyCategory, AllergyKind, AllergySeverity
+from common import field_rules as rules
 from common.constants import Gender
 from common.forms import BootstrapFormMixin
 
 
 class PatientForm(BootstrapFormMixin, forms.Form):
-    # Lengths and ranges are checked by the service; the form only parses types, so the
-    # service's messages are the ones the user sees.
-    full_name = forms.CharField(max_length=120, label="Full name")
-    age = forms.IntegerField(min_value=0, max_value=130)
+    # Each field parsed by its rule (common.field_rules), as the API and the service do.
+    full_name = rules.FULL_NAME.form_field(label="Full name")
+    age = rules.AGE.form_field(help_text="")
     gender = forms.ChoiceField(choices=Gender.choices)
-    phone_number = forms.CharField(max_length=20, required=False, label="Mobile number")
-    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=500)
+    phone_number = rules.PHONE.form_field(help_text="")
+    address = rules.ADDRESS.form_field(widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["age"].widget.attrs["inputmode"] = "numeric"
+        self.fields["phone_number"].widget.attrs["inputmode"] = "tel"
 
 
 class AllergyForm(BootstrapFormMixin, forms.Form):

@@ -1,12 +1,11 @@
-from django.core.validators import MaxValueValidator, MinLengthValidator, RegexValidator
+from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from common import field_rules as rules
 from common.constants import MRN_DIGITS, MRN_PREFIX, Gender
 from common.exceptions import DeletionRefused
 from common.models import HospitalScopedModel, NeverDeletedQuerySet
-
-phone_validator = RegexValidator(r"^[6-9]\d{9}$", "Enter a 10-digit Indian mobile number (optionally with +91).")
 
 
 def format_mrn(number: int) -> str:
@@ -16,12 +15,12 @@ def format_mrn(number: int) -> str:
 class Patient(HospitalScopedModel):
     # Per-hospital, sequential, never reused; shown as P-000123 (see `mrn`).
     mrn_number = models.PositiveIntegerField(editable=False)
-    full_name = models.CharField(max_length=120, validators=[MinLengthValidator(1)])
-    age = models.PositiveSmallIntegerField(validators=[MaxValueValidator(130)])
+    full_name = models.CharField(max_length=rules.FULL_NAME.max_chars, validators=[MinLengthValidator(1)])
+    age = models.PositiveSmallIntegerField(validators=rules.AGE.validators())
     gender = models.CharField(max_length=1, choices=Gender.choices)
     # Stored normalised: 10 digits, no +91, no spaces. Families may share one.
-    phone_number = models.CharField(max_length=10, blank=True, validators=[phone_validator])
-    address = models.TextField(blank=True, max_length=500)
+    phone_number = models.CharField(max_length=rules.PHONE.max_chars, blank=True, validators=rules.PHONE.validators())
+    address = models.TextField(blank=True, max_length=rules.ADDRESS.max_chars)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
@@ -36,7 +35,7 @@ class Patient(HospitalScopedModel):
         ordering = ["hospital_id", "mrn_number"]
         constraints = [
             models.UniqueConstraint(fields=["hospital", "mrn_number"], name="patient_mrn_unique_per_hospital"),
-            models.CheckConstraint(condition=models.Q(age__lte=130), name="patient_age_range"),
+            models.CheckConstraint(condition=rules.AGE.check("age"), name="patient_age_range"),
             models.CheckConstraint(condition=models.Q(gender__in=Gender.values), name="patient_gender_valid"),
             models.CheckConstraint(condition=~models.Q(full_name=""), name="patient_full_name_not_empty"),
             models.CheckConstraint(condition=models.Q(mrn_number__gte=1), name="patient_mrn_positive"),

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.patients.models import AllergyCategory, AllergyKind, AllergySeverity, Patient, PatientAllergy
+from common import field_rules as rules
 from common.constants import Gender
 from common.strict_input import StrictInput, VisibleText
 
@@ -17,15 +18,13 @@ class PatientOutput(serializers.ModelSerializer):
 
 
 class PatientInput(serializers.Serializer):
-    """Register, or with partial=True edit. Ranges and the phone format are the service's rules."""
+    """Register, or with partial=True edit. Each field parsed by its rule (common.field_rules)."""
 
-    full_name = serializers.CharField(max_length=120)
-    age = serializers.IntegerField(min_value=0, max_value=32767)
+    full_name = rules.FULL_NAME.serializer_field()
+    age = rules.AGE.serializer_field()
     gender = serializers.ChoiceField(choices=Gender.choices)
-    phone_number = serializers.CharField(
-        required=False, allow_blank=True, max_length=20, help_text="10-digit Indian mobile, optionally +91."
-    )
-    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    phone_number = rules.PHONE.serializer_field()
+    address = rules.ADDRESS.serializer_field()
 
 
 class PatientFilter(serializers.Serializer):

@@ -1,5 +1,3 @@
-import re
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -7,6 +5,7 @@ from apps.accounts.models import User
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from apps.patients.models import AllergyCategory, Patient, PatientAllergy
+from common import field_rules as rules
 from common.exceptions import Invalid
 from common.permissions import (
     can_edit_patient,
@@ -17,34 +16,30 @@ from common.permissions import (
 )
 from common.validation import clean_text, full_clean_or_raise
 
-PHONE_MESSAGE = "Enter a 10-digit Indian mobile number (optionally with +91)."
 PATIENT_FIELDS = ["full_name", "age", "gender", "phone_number", "address"]
-_PHONE_PREFIX = re.compile(r"^(?:\+?91|0)(?=[6-9]\d{9}$)")
+# Each field's one rule (common.field_rules): the form and the serializer parse with the same.
+_RULES = {
+    "full_name": rules.FULL_NAME,
+    "age": rules.AGE,
+    "phone_number": rules.PHONE,
+    "address": rules.ADDRESS,
+}
 
 
 def normalise_phone(value: str | None) -> str:
     """ "+91 98765-43210", "09876543210", "9876543210" → "9876543210"; "" stays ""."""
-    digits = re.sub(r"[\s\-()]", "", value or "")
-    if not digits:
-        return ""
-    digits = _PHONE_PREFIX.sub("", digits)
-    if not re.fullmatch(r"[6-9]\d{9}", digits):
-        raise Invalid.on_field("phone_number", PHONE_MESSAGE)
-    return digits
+    return rules.PHONE.clean_field("phone_number", value)
 
 
 def _clean_fields(patient: Patient) -> None:
-    patient.full_name = clean_text(patient.full_name)
-    patient.address = (patient.address or "").strip()
-    if not patient.full_name:
-        raise Invalid.on_field("full_name", "Enter the patient's name.")
     errors: dict[str, list[str]] = {}
+    for field, rule in _RULES.items():
+        try:
+            setattr(patient, field, rule.clean_field(field, getattr(patient, field)))
+        except Invalid as error:
+            errors |= error.errors
     try:
-        patient.phone_number = normalise_phone(patient.phone_number)
-    except Invalid as error:
-        errors |= error.errors
-    try:
-        full_clean_or_raise(patient, exclude=["hospital", "created_by", "mrn_number"])
+        full_clean_or_raise(patient, exclude=["hospital", "created_by", "mrn_number", *errors])
     except Invalid as error:
         errors |= error.errors
     if errors:

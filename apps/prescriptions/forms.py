@@ -1,14 +1,16 @@
 from django import forms
 
+from common import field_rules as rules
 from common.forms import BootstrapFormMixin
 
 
 class ItemForm(BootstrapFormMixin, forms.Form):
-    medicine_name = forms.CharField(max_length=200, label="Medicine")
-    dosage = forms.CharField(max_length=100, help_text="e.g. 500 mg")
-    frequency = forms.CharField(max_length=50, help_text="e.g. 1-0-1, BD")
-    duration = forms.CharField(max_length=50, help_text="e.g. 5 days")
-    instructions = forms.CharField(max_length=300, required=False, help_text="e.g. after food")
+    # Each field parsed by its rule (common.field_rules), as the API and the service do.
+    medicine_name = rules.MEDICINE_NAME.form_field(label="Medicine")
+    dosage = rules.DOSAGE.form_field(help_text="e.g. 500 mg")
+    frequency = rules.FREQUENCY.form_field(help_text="e.g. 1-0-1, BD")
+    duration = rules.DURATION.form_field(help_text="e.g. 5 days")
+    instructions = rules.INSTRUCTIONS.form_field()
     allergy_override_reason = forms.CharField(
         max_length=300,
         required=False,

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from apps.consultations.selectors import session_to_change
 from apps.prescriptions.models import Prescription, PrescriptionItem
+from common import field_rules as rules
 from common.api import HospitalObjectField
 from common.strict_input import VisibleText
 
@@ -52,11 +53,12 @@ class SessionOfThisPrescription(HospitalObjectField):
 
 class ItemInput(serializers.Serializer):
     session = SessionOfThisPrescription(help_text="The open session the item is added in.")
-    medicine_name = serializers.CharField(max_length=200)
-    dosage = serializers.CharField(max_length=100, help_text='e.g. "500 mg"')
-    frequency = serializers.CharField(max_length=50, help_text='e.g. "1-0-1", "BD"')
-    duration = serializers.CharField(max_length=50, help_text='e.g. "5 days"')
-    instructions = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="after food")
+    # Each field parsed by its rule (common.field_rules), as the form and the service do.
+    medicine_name = rules.MEDICINE_NAME.serializer_field()
+    dosage = rules.DOSAGE.serializer_field()
+    frequency = rules.FREQUENCY.serializer_field()
+    duration = rules.DURATION.serializer_field()
+    instructions = rules.INSTRUCTIONS.serializer_field()
     allergy_override_reason = VisibleText(
         required=False,
         allow_blank=True,
@@ -71,4 +73,4 @@ class StopItemInput(serializers.Serializer):
 
 
 class StopByNameInput(StopItemInput):
-    medicine_name = serializers.CharField(max_length=200)
+    medicine_name = rules.MEDICINE_NAME.serializer_field()

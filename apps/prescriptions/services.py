@@ -9,6 +9,7 @@ from apps.patients.models import Patient, PatientAllergy
 from apps.patients.selectors import active_allergies
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from apps.visits.models import Visit
+from common import field_rules as rules
 from common.constants import ItemStatus, SessionStatus
 from common.exceptions import (
     AllergyConflict,
@@ -28,6 +29,28 @@ from common.permissions import (
 from common.validation import clean_text, full_clean_or_raise
 
 ITEM_TEXT_FIELDS = ("medicine_name", "dosage", "frequency", "duration", "instructions")
+# Each field's one rule (common.field_rules): normalised once there (invisible characters removed, white space
+# collapsed), so the duplicate-active-medicine rule compares what shows.
+ITEM_RULES = {
+    "medicine_name": rules.MEDICINE_NAME,
+    "dosage": rules.DOSAGE,
+    "frequency": rules.FREQUENCY,
+    "duration": rules.DURATION,
+    "instructions": rules.INSTRUCTIONS,
+}
+
+
+def _clean_item_fields(values: dict) -> dict:
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for field, rule in ITEM_RULES.items():
+        try:
+            cleaned[field] = rule.clean_field(field, values[field])
+        except Invalid as error:
+            errors |= error.errors
+    if errors:
+        raise Invalid(next(iter(errors.values()))[0] if len(errors) == 1 else None, errors=errors)
+    return cleaned
 
 
 def ensure_prescription(*, visit: Visit) -> tuple[Prescription, bool]:
@@ -125,12 +148,9 @@ def add_prescription_item(
     allergies' ids when one was overridden; never the substance or the reason).
     """
     override_reason = clean_text(allergy_override_reason)
-    values = {
-        field: clean_text(value)
-        for field, value in zip(
-            ITEM_TEXT_FIELDS, (medicine_name, dosage, frequency, duration, instructions), strict=True
-        )
-    }
+    values = _clean_item_fields(
+        dict(zip(ITEM_TEXT_FIELDS, (medicine_name, dosage, frequency, duration, instructions), strict=True))
+    )
     try:
         with transaction.atomic():
             session = _lock_open_session(by=by, session=session)
@@ -199,7 +219,7 @@ def stop_prescription_item(
             if item.status != ItemStatus.ACTIVE:
                 raise ItemNotActive(f"{item.medicine_name} is already stopped.")
         else:
-            name = clean_text(medicine_name)
+            name = rules.MEDICINE_NAME.clean_field("medicine_name", medicine_name)
             item = items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=name).first()
             if item is None:
                 raise Invalid.on_field("medicine_name", f"No active item named {name} on this prescription.")

@@ -2,27 +2,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from common import field_rules as rules
 from common.models import HospitalScopedModel
 
 if TYPE_CHECKING:
     from apps.consultations.models import ConsultationSession
 
-# Vitals ranges (SPEC §2). The models, the checks in the database and the
-# service's messages all read these bounds.
-HEIGHT_CM = (Decimal("30"), Decimal("250"))
-WEIGHT_KG = (Decimal("0.5"), Decimal("350"))
-SYSTOLIC = (50, 300)
-DIASTOLIC = (20, 200)
-PULSE = (20, 250)
-TEMPERATURE_C = (Decimal("30.0"), Decimal("45.0"))
-
-
-def _range(field: str, bounds) -> models.Q:
-    low, high = bounds
-    return models.Q(**{f"{field}__isnull": True}) | models.Q(**{f"{field}__gte": low, f"{field}__lte": high})
+# Vitals ranges and the visit's validity (SPEC §2) are common.field_rules' rules: the validators and
+# check constraints here, the forms, the serializers and the services all take them from there.
 
 
 class Visit(HospitalScopedModel):
@@ -30,7 +19,7 @@ class Visit(HospitalScopedModel):
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="visits")
     doctor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="visits_as_doctor")
-    validity_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(365)])
+    validity_days = models.PositiveSmallIntegerField(validators=rules.VISIT_VALIDITY_DAYS.validators())
     # The hospital's calendar day of creation; validity counts from it.
     visit_date = models.DateField(editable=False)
     is_active = models.BooleanField(default=True)
@@ -45,7 +34,7 @@ class Visit(HospitalScopedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(validity_days__gte=1, validity_days__lte=365), name="visit_validity_days_range"
+                condition=rules.VISIT_VALIDITY_DAYS.check("validity_days"), name="visit_validity_days_range"
             ),
             models.CheckConstraint(
                 condition=models.Q(is_active=True, closed_at__isnull=True)
@@ -81,46 +70,48 @@ class PatientVitals(HospitalScopedModel):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(HEIGHT_CM[0]), MaxValueValidator(HEIGHT_CM[1])],
+        validators=rules.HEIGHT_CM.validators(),
     )
     weight_kg = models.DecimalField(
         max_digits=4,
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(WEIGHT_KG[0]), MaxValueValidator(WEIGHT_KG[1])],
+        validators=rules.WEIGHT_KG.validators(),
     )
-    bp_systolic = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(SYSTOLIC[0]), MaxValueValidator(SYSTOLIC[1])]
-    )
-    bp_diastolic = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(DIASTOLIC[0]), MaxValueValidator(DIASTOLIC[1])]
-    )
-    pulse_rate = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(PULSE[0]), MaxValueValidator(PULSE[1])]
-    )
+    bp_systolic = models.PositiveSmallIntegerField(null=True, blank=True, validators=rules.SYSTOLIC.validators())
+    bp_diastolic = models.PositiveSmallIntegerField(null=True, blank=True, validators=rules.DIASTOLIC.validators())
+    pulse_rate = models.PositiveSmallIntegerField(null=True, blank=True, validators=rules.PULSE.validators())
     temperature_c = models.DecimalField(
         max_digits=3,
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(TEMPERATURE_C[0]), MaxValueValidator(TEMPERATURE_C[1])],
+        validators=rules.TEMPERATURE_C.validators(),
     )
 
     class Meta:
         verbose_name_plural = "patient vitals"
         constraints = [
-            models.CheckConstraint(condition=_range("height_cm", HEIGHT_CM), name="vitals_height_range"),
-            models.CheckConstraint(condition=_range("weight_kg", WEIGHT_KG), name="vitals_weight_range"),
-            models.CheckConstraint(condition=_range("bp_systolic", SYSTOLIC), name="vitals_systolic_range"),
-            models.CheckConstraint(condition=_range("bp_diastolic", DIASTOLIC), name="vitals_diastolic_range"),
-            models.CheckConstraint(condition=_range("pulse_rate", PULSE), name="vitals_pulse_range"),
-            models.CheckConstraint(condition=_range("temperature_c", TEMPERATURE_C), name="vitals_temperature_range"),
+            models.CheckConstraint(
+                condition=rules.HEIGHT_CM.check("height_cm", nullable=True), name="vitals_height_range"
+            ),
+            models.CheckConstraint(
+                condition=rules.WEIGHT_KG.check("weight_kg", nullable=True), name="vitals_weight_range"
+            ),
+            models.CheckConstraint(
+                condition=rules.SYSTOLIC.check("bp_systolic", nullable=True), name="vitals_systolic_range"
+            ),
+            models.CheckConstraint(
+                condition=rules.DIASTOLIC.check("bp_diastolic", nullable=True), name="vitals_diastolic_range"
+            ),
+            models.CheckConstraint(condition=rules.PULSE.check("pulse_rate", nullable=True), name="vitals_pulse_range"),
+            models.CheckConstraint(
+                condition=rules.TEMPERATURE_C.check("temperature_c", nullable=True), name="vitals_temperature_range"
+            ),
             # Both halves of a blood pressure or neither, and diastolic below systolic.
             models.CheckConstraint(
-                condition=models.Q(bp_systolic__isnull=True, bp_diastolic__isnull=True)
-                | models.Q(bp_systolic__isnull=False, bp_diastolic__lt=models.F("bp_systolic")),
-                name="vitals_bp_pair",
+                condition=rules.BLOOD_PRESSURE.check("bp_systolic", "bp_diastolic"), name="vitals_bp_pair"
             ),
         ]
 

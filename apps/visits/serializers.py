@@ -8,9 +8,8 @@ from apps.patients.selectors import patient_get
 from apps.patients.serializers import PatientOutput
 from apps.visits.models import PatientVitals, Visit
 from apps.visits.selectors import doctor_get
-from apps.visits.services import build_vitals
+from common import field_rules as rules
 from common.api import HospitalObjectField, IdField
-from common.exceptions import Invalid
 
 
 class DoctorOutput(serializers.ModelSerializer):
@@ -62,15 +61,13 @@ class VisitOutput(serializers.ModelSerializer):
 
 
 class VitalsInput(serializers.Serializer):
-    """Every field optional; types here, ranges (SPEC §2) in the service."""
+    """Every field optional, each parsed by its rule (common.field_rules), as the form and the service do."""
 
-    height_cm = serializers.FloatField(required=False, allow_null=True, help_text="30–250")
-    weight_kg = serializers.FloatField(required=False, allow_null=True, help_text="0.5–350")
-    blood_pressure = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=20, help_text='"SYS/DIA", e.g. "120/80"'
-    )
-    pulse_rate = serializers.IntegerField(required=False, allow_null=True, help_text="20–250 per minute")
-    temperature_c = serializers.FloatField(required=False, allow_null=True, help_text="30.0–45.0 °C")
+    height_cm = rules.HEIGHT_CM.serializer_field()
+    weight_kg = rules.WEIGHT_KG.serializer_field()
+    blood_pressure = rules.BLOOD_PRESSURE.serializer_field()
+    pulse_rate = rules.PULSE.serializer_field()
+    temperature_c = rules.TEMPERATURE_C.serializer_field()
 
 
 class VisitInput(serializers.Serializer):
@@ -78,18 +75,10 @@ class VisitInput(serializers.Serializer):
         lookup=lambda hospital, pk: patient_get(hospital=hospital, patient_id=pk), noun="patient"
     )
     doctor = HospitalObjectField(lookup=lambda hospital, pk: doctor_get(hospital=hospital, doctor_id=pk), noun="doctor")
-    validity_days = serializers.IntegerField(
-        required=False, min_value=0, max_value=32767, help_text="Defaults to the hospital's (1–365)."
+    validity_days = rules.VISIT_VALIDITY_DAYS.serializer_field(
+        required=False, help_text="Defaults to the hospital's (1–365 days)."
     )
     vitals = VitalsInput(required=False)
-
-    def validate_vitals(self, value):
-        # The service checks again when it saves; here its messages land under "vitals".
-        try:
-            build_vitals(value)
-        except Invalid as error:
-            raise serializers.ValidationError(error.errors) from None
-        return value
 
 
 class VisitFilter(serializers.Serializer):

@@ -1,7 +1,4 @@
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,11 +9,12 @@ from apps.consultations.models import ConsultationSession
 from apps.consultations.selectors import has_open_session, open_session_of_visit
 from apps.consultations.services import lock_doctor, move_session, open_session
 from apps.patients.models import Patient
-from apps.visits import models as bounds
 from apps.visits.models import PatientVitals, Visit
+from common import field_rules as rules
 from common.constants import Role, SessionStatus
 from common.exceptions import (
     AlreadyStarted,
+    DoctorInactive,
     DuplicateActiveVisit,
     Invalid,
     SessionStillOpen,
@@ -32,8 +30,16 @@ from common.permissions import (
     require,
 )
 
-VITALS_FIELDS = ("height_cm", "weight_kg", "blood_pressure", "pulse_rate", "temperature_c")
-BP_FORMAT = "Enter blood pressure as SYS/DIA, e.g. 120/80."
+# Each vitals field with its one rule (common.field_rules): the form, the serializer and this service parse with it.
+VITALS_RULES = {
+    "height_cm": rules.HEIGHT_CM,
+    "weight_kg": rules.WEIGHT_KG,
+    "blood_pressure": rules.BLOOD_PRESSURE,
+    "pulse_rate": rules.PULSE,
+    "temperature_c": rules.TEMPERATURE_C,
+}
+VITALS_FIELDS = tuple(VITALS_RULES)
+UNKNOWN_FIELD = "Unknown field."
 
 
 def _duplicate_visit(existing_visit: Visit) -> DuplicateActiveVisit:
@@ -45,81 +51,36 @@ def _duplicate_visit(existing_visit: Visit) -> DuplicateActiveVisit:
     )
 
 
-def _in_range(field: str, value: Decimal | int, low: Any, high: Any, unit: str) -> None:
-    if not low <= value <= high:
-        raise Invalid.on_field(field, f"Enter a value from {low} to {high} {unit}.")
-
-
 def parse_blood_pressure(text: str | None) -> tuple[int, int] | None:
     """ "120/80" → (120, 80); "" → None. Refuses malformed or out-of-range readings (Invalid)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{1,3})\s*/\s*(\d{1,3})", text)
-    if not match:
-        raise Invalid.on_field("blood_pressure", BP_FORMAT)
-    systolic, diastolic = int(match.group(1)), int(match.group(2))
-    if not bounds.SYSTOLIC[0] <= systolic <= bounds.SYSTOLIC[1]:
-        raise Invalid.on_field(
-            "blood_pressure", f"Systolic pressure must be from {bounds.SYSTOLIC[0]} to {bounds.SYSTOLIC[1]} mmHg."
-        )
-    if not bounds.DIASTOLIC[0] <= diastolic <= bounds.DIASTOLIC[1]:
-        raise Invalid.on_field(
-            "blood_pressure", f"Diastolic pressure must be from {bounds.DIASTOLIC[0]} to {bounds.DIASTOLIC[1]} mmHg."
-        )
-    if diastolic >= systolic:
-        raise Invalid.on_field("blood_pressure", "Diastolic pressure must be lower than systolic.")
-    return systolic, diastolic
-
-
-def _number(field: str, value: object, *, integer: bool) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise Invalid.on_field(field, "Enter a number.")
     try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise Invalid.on_field(field, "Enter a number.") from None
-    if not number.is_finite():
-        raise Invalid.on_field(field, "Enter a number.")
-    if integer:
-        if number != number.to_integral_value():
-            raise Invalid.on_field(field, "Enter a whole number.")
-        return int(number)
-    try:
-        return number.quantize(Decimal("0.1"))
-    except InvalidOperation:  # far too many digits to be a measurement, e.g. "1e400"
-        raise Invalid.on_field(field, "Enter a number.") from None
+        return rules.BLOOD_PRESSURE.parse(text)
+    except Invalid as error:
+        raise Invalid.on_field("blood_pressure", error.message) from None
 
 
 def build_vitals(vitals: dict | None) -> PatientVitals:
-    """Validate every vitals field at once; all are optional. Returns an unsaved PatientVitals."""
+    """Validate every vitals field at once; all are optional. Returns an unsaved PatientVitals.
+
+    Refuses (Invalid, every field reported at once): a field that is not a vitals field, a value
+    its rule refuses (out of range, not a number, a boolean).
+    """
+    if vitals is not None and not isinstance(vitals, dict):
+        raise Invalid.on_field("vitals", "Send the vitals as an object of fields.")
     vitals = dict(vitals or {})
-    unknown = set(vitals) - set(VITALS_FIELDS) - {"bmi"}
-    if unknown:
-        raise Invalid(errors={field: ["Unknown vitals field."] for field in sorted(unknown)})
+    errors: dict[str, list[str]] = {str(field): [UNKNOWN_FIELD] for field in sorted(set(vitals) - set(VITALS_RULES))}
     record = PatientVitals()
-    errors: dict[str, list[str]] = {}
-    checks = [
-        ("height_cm", False, bounds.HEIGHT_CM, "cm"),
-        ("weight_kg", False, bounds.WEIGHT_KG, "kg"),
-        ("pulse_rate", True, bounds.PULSE, "beats per minute"),
-        ("temperature_c", False, bounds.TEMPERATURE_C, "°C"),
-    ]
-    for field, integer, (low, high), unit in checks:
+    for field, rule in VITALS_RULES.items():
         try:
-            value = _number(field, vitals.get(field), integer=integer)
-            if value is not None:
-                _in_range(field, value, low, high, unit)
-            setattr(record, field, value)
+            value = rule.clean_field(field, vitals.get(field))
         except Invalid as error:
             errors |= error.errors
-    try:
-        pressure = parse_blood_pressure(vitals.get("blood_pressure"))
-        record.bp_systolic, record.bp_diastolic = pressure or (None, None)
-    except Invalid as error:
-        errors |= error.errors
+            continue
+        if field == "blood_pressure":
+            pressure = rules.BLOOD_PRESSURE.parse(value)
+            record.bp_systolic, record.bp_diastolic = pressure or (None, None)
+        else:
+            setattr(record, field, value)
     if errors:
         first = next(iter(errors.values()))[0]
         raise Invalid(first if len(errors) == 1 else None, errors=errors)
@@ -154,9 +115,7 @@ def create_visit_with_vitals(
     hospital = by.staff_hospital  # the patient's and the doctor's too, as checked above
     if validity_days in (None, ""):
         validity_days = hospital.default_visit_validity_days
-    validity_days = _number("validity_days", validity_days, integer=True)
-    if validity_days is None or not 1 <= validity_days <= 365:
-        raise Invalid.on_field("validity_days", "Enter a validity from 1 to 365 days.")
+    validity_days = rules.VISIT_VALIDITY_DAYS.clean_field("validity_days", validity_days)
     vitals_record = build_vitals(vitals)
     with transaction.atomic():
         lock_doctor(doctor)
@@ -201,9 +160,10 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
     """Open the next session of an active, unexpired visit that has no open session.
 
     Refuses: another hospital's visit (NotFound); another role (PermissionDenied); a
-    closed or expired visit, or one with a session still open (Conflict). The
-    visit's row is locked, and one open session per visit is also a database
-    constraint. Audit: visit.follow_up.
+    closed or expired visit, one whose doctor has been deactivated (DoctorInactive, offering
+    a new visit with another doctor), or one with a session still open (Conflict). The
+    visit's and the doctor's rows are locked, and one open session per visit is also a
+    database constraint. Audit: visit.follow_up.
     """
     ensure_same_hospital(by, visit)
     require(can_start_follow_up(by))
@@ -217,6 +177,10 @@ def start_follow_up(*, by: User, visit: Visit) -> ConsultationSession:
             raise VisitClosed("This visit is closed; create a new visit.")
         if visit.is_expired():
             raise VisitExpired(f"This visit expired on {visit.validity_end_date():%d %b %Y}; create a new visit.")
+        if not visit.doctor.is_active:
+            raise DoctorInactive(
+                f"{visit.doctor.display_name} is no longer active; open a new visit with another doctor."
+            )
         sessions = visit.sessions.all()
         still_open = next((s for s in sessions if s.status == SessionStatus.OPEN), None)
         if still_open:

@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SECURITY": [{"bearerAuth": []}],
+    # Request bodies are strict (an unknown field is a 400): the schema says so.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "common.api.strict_request_bodies"],
 }
 
 LOGGING = {

@@ -172,3 +172,14 @@ def test_the_layout_shows_who_is_logged_in_and_their_roles_navigation(request, c
         assert f'href="{reverse(name)}"' in page
     assert "js/app.js" in page
     assert 'aria-current="page"' in page
+
+
+@pytest.mark.django_db
+def test_a_status_switch_that_is_neither_1_nor_0_changes_nothing(client, hospital_admin, receptionist):
+    """Issue 14 §12 (found by tests/test_hostile_input.py): anything but "1" used to deactivate."""
+    client.force_login(hospital_admin)
+    url = reverse("accounts:staff_status", args=[receptionist.pk])
+    response = client.post(url, {"is_active": "\u200b"}, follow=True)
+    receptionist.refresh_from_db()
+    assert receptionist.is_active
+    assert "Send is_active as 1 or 0." in response.content.decode()

@@ -19,7 +19,7 @@ from apps.visits.services import (
     start_follow_up,
 )
 from common.constants import Role, SessionStatus
-from common.exceptions import Conflict, DuplicateActiveVisit, Invalid, NotFound, PermissionDenied
+from common.exceptions import Conflict, DoctorInactive, DuplicateActiveVisit, Invalid, NotFound, PermissionDenied
 from common.testing import REFUSED, run_concurrently
 
 
@@ -240,6 +240,16 @@ class TestFollowUp:
         expected = f"expired on {visit.validity_end_date():%d %b %Y}; create a new visit"
         with pytest.raises(Conflict, match=expected):
             start_follow_up(by=receptionist, visit=visit)
+        assert not AuditEvent.objects.filter(action="visit.follow_up").exists()
+
+    def test_refused_when_the_doctor_has_been_deactivated_offering_another_doctor(self, receptionist, patient, doctor):
+        visit = open_visit(receptionist, patient, doctor)
+        complete_all_sessions(visit)
+        doctor.is_active = False
+        doctor.save(update_fields=["is_active"])
+        with pytest.raises(DoctorInactive, match=r"Dr\. .+ is no longer active; open a new visit with another doctor"):
+            start_follow_up(by=receptionist, visit=visit)
+        assert visit.sessions.count() == 1
         assert not AuditEvent.objects.filter(action="visit.follow_up").exists()
 
     def test_refused_on_a_closed_visit(self, receptionist, patient, doctor):

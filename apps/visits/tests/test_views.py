@@ -70,6 +70,19 @@ def test_follow_up_while_open_shows_the_refusal(client, receptionist, patient, d
     assert "Session 1 of this visit is still open." in response.content.decode()
 
 
+def test_a_follow_up_with_a_deactivated_doctor_is_refused_offering_another_doctor(
+    client, receptionist, patient, doctor
+):
+    visit = create_visit_with_vitals(by=receptionist, patient=patient, doctor=doctor)
+    visit.sessions.update(status="completed", completed_at=visit.created_at)
+    doctor.is_active = False
+    doctor.save(update_fields=["is_active"])
+    client.force_login(receptionist)
+    response = client.post(reverse("visits:follow_up", args=[visit.pk]), follow=True)
+    assert "Dr. Asha Rao is no longer active; open a new visit with another doctor." in response.content.decode()
+    assert visit.sessions.count() == 1
+
+
 def test_another_hospitals_visit_is_404(client, receptionist, other_hospital):
     client.force_login(receptionist)
     foreign = VisitFactory(hospital=other_hospital)
