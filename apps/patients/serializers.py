@@ -34,6 +34,10 @@ class PatientFilter(serializers.Serializer):
 
 
 class AllergyOutput(serializers.ModelSerializer):
+    # Empty for a chronic condition: the schema says so (an enum value or "").
+    kind = serializers.ChoiceField(choices=AllergyKind.choices, allow_blank=True, read_only=True)
+    severity = serializers.ChoiceField(choices=AllergySeverity.choices, allow_blank=True, read_only=True)
+
     class Meta:
         model = PatientAllergy
         fields = [
