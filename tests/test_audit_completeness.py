@@ -115,6 +115,7 @@ NOT_ACTIONS = {
     "start_session",
     "complete_session",
     "ensure_prescription",
+    "structured_item_values",
     "get_or_create_dispense_record",
     "record_event",
     "diff",

@@ -113,7 +113,7 @@ class AddItemView(SessionMixin, View):
         form = ItemForm(request.POST)
         if form.is_valid():
             try:
-                item = add_prescription_item(by=request.user, session=self.session, **form.cleaned_data)
+                item = add_prescription_item(by=request.user, session=self.session, **form.structured_data())
             except (Invalid, Conflict) as error:
                 add_domain_error(form, error)
             else:

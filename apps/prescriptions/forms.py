@@ -1,11 +1,46 @@
 from django import forms
 
+from apps.prescriptions import dosing
+from apps.prescriptions.dosing import DoseUnit, FoodRelation
 from common.forms import BootstrapFormMixin
 
 
 class ItemForm(BootstrapFormMixin, forms.Form):
+    """The doctor's add-medicine form, structured (SPEC §10): the dose as a pattern or code ("1-0-1", "BD")
+    with its unit, the relation to food and the duration as typed ("5 days", "2 weeks", "continue").
+    `structured_data()` gives the service its keyword arguments; it derives the texts and the quantity."""
+
     medicine_name = forms.CharField(max_length=200, label="Medicine")
-    dosage = forms.CharField(max_length=100, help_text="e.g. 500 mg")
-    frequency = forms.CharField(max_length=50, help_text="e.g. 1-0-1, BD")
-    duration = forms.CharField(max_length=50, help_text="e.g. 5 days")
-    instructions = forms.CharField(max_length=300, required=False, help_text="e.g. after food")
+    dosage = forms.CharField(max_length=100, label="Strength", help_text="e.g. 500 mg")
+    frequency = forms.CharField(max_length=30, label="Dose", help_text="1-0-1, ½-0-½, 1-1-1-1, BD, SOS")
+    dose_unit = forms.ChoiceField(choices=DoseUnit.choices, label="Unit", initial=DoseUnit.TABLET, required=False)
+    food_relation = forms.ChoiceField(choices=[("", "—"), *FoodRelation.choices], required=False, label="Food")
+    duration = forms.CharField(max_length=30, help_text="5 days, 2 weeks, continue")
+    instructions = forms.CharField(max_length=300, required=False, help_text="anything else")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("frequency"):
+            try:
+                dosing.parse_dose(data["frequency"], data.get("dose_unit") or DoseUnit.TABLET)
+            except dosing.DoseError as error:
+                self.add_error("frequency", str(error))
+        if data.get("duration"):
+            try:
+                data["duration_value"], data["duration_unit"] = dosing.parse_duration(data["duration"])
+            except dosing.DoseError as error:
+                self.add_error("duration", str(error))
+        return data
+
+    def structured_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "medicine_name": data["medicine_name"],
+            "dosage": data["dosage"],
+            "instructions": data.get("instructions", ""),
+            "dose_pattern": data["frequency"],
+            "dose_unit": data.get("dose_unit") or DoseUnit.TABLET,
+            "food_relation": data.get("food_relation", ""),
+            "duration_value": data["duration_value"],
+            "duration_unit": data["duration_unit"],
+        }

@@ -2,6 +2,7 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from apps.prescriptions.dosing import DoseUnit, DurationUnit, FoodRelation, describe, parse_dose
 from common.constants import ItemStatus
 from common.models import HospitalScopedModel
 
@@ -30,6 +31,14 @@ class PrescriptionItem(HospitalScopedModel):
     frequency = models.CharField(max_length=50)
     duration = models.CharField(max_length=50)
     instructions = models.CharField(max_length=300, blank=True)
+    # Structured dosing (SPEC §10, apps/prescriptions/dosing.py). Blank/null on items written before it,
+    # which keep showing their text fields as written; a structured item fills those texts too.
+    dose_pattern = models.CharField(max_length=30, blank=True, default="", help_text="1-0-1, ½-0-½, BD, 2 TDS")
+    dose_unit = models.CharField(max_length=12, blank=True, default="", choices=DoseUnit.choices)
+    food_relation = models.CharField(max_length=10, blank=True, default="", choices=FoodRelation.choices)
+    duration_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_unit = models.CharField(max_length=10, blank=True, default="", choices=DurationUnit.choices)
+    quantity = models.PositiveIntegerField(null=True, blank=True, help_text="Units to dispense; none for SOS/continue")
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
     stopped_in_session = models.ForeignKey(
         "consultations.ConsultationSession",
@@ -68,3 +77,21 @@ class PrescriptionItem(HospitalScopedModel):
     @property
     def is_active(self) -> bool:
         return self.status == ItemStatus.ACTIVE
+
+    @property
+    def is_structured(self) -> bool:
+        return bool(self.dose_pattern)
+
+    @property
+    def food_text(self) -> str:
+        """ "after food" in the active language, "" when not given (or written before structured dosing)."""
+        return str(FoodRelation(self.food_relation).label) if self.food_relation else ""
+
+    @property
+    def dose_words(self) -> str:
+        """The instruction in the active language ("Morning 1 · Afternoon 0 · Night 1 — after food — 5 days");
+        for an item written before structured dosing, its own texts, as they were written."""
+        if not self.is_structured:
+            return " · ".join(part for part in (self.frequency, self.duration, self.instructions) if part)
+        dose = parse_dose(self.dose_pattern, self.dose_unit or DoseUnit.TABLET)
+        return describe(dose, self.food_relation, self.duration_value, self.duration_unit)

@@ -3,11 +3,19 @@
 from rest_framework import serializers
 
 from apps.consultations.selectors import session_get
+from apps.prescriptions.dosing import DoseUnit, DurationUnit, FoodRelation
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from common.api import HospitalObjectField
 
 
 class ItemOutput(serializers.ModelSerializer):
+    # Blank ("") on items written before structured dosing (their texts are the whole prescription).
+    dose_unit = serializers.CharField(
+        read_only=True, help_text="tablet, capsule, ml, drops, puff …; blank on old items"
+    )
+    food_relation = serializers.CharField(read_only=True, help_text="before, after, with, empty, any, or blank")
+    duration_unit = serializers.CharField(read_only=True, help_text="days, weeks, months, continue; blank on old items")
+
     class Meta:
         model = PrescriptionItem
         fields = [
@@ -17,6 +25,12 @@ class ItemOutput(serializers.ModelSerializer):
             "frequency",
             "duration",
             "instructions",
+            "dose_pattern",
+            "dose_unit",
+            "food_relation",
+            "duration_value",
+            "duration_unit",
+            "quantity",
             "status",
             "session",
             "stopped_in_session",
@@ -48,16 +62,36 @@ class SessionOfThisPrescription(HospitalObjectField):
         return session
 
 
-class ItemInput(serializers.Serializer):
+class RefuseUnknownFieldsMixin:
+    """Strict input: a field the endpoint does not know is refused, naming it (a typo is never ignored)."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().validate(attrs)
+
+
+class ItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+    """Either the texts (dosage, frequency, duration) as before, or a structured dose: dose_pattern with
+    dose_unit, food_relation, duration_value and duration_unit (frequency, duration and the quantity derived)."""
+
     session = SessionOfThisPrescription(help_text="The open session the item is added in.")
     medicine_name = serializers.CharField(max_length=200)
-    dosage = serializers.CharField(max_length=100, help_text='e.g. "500 mg"')
-    frequency = serializers.CharField(max_length=50, help_text='e.g. "1-0-1", "BD"')
-    duration = serializers.CharField(max_length=50, help_text='e.g. "5 days"')
+    dosage = serializers.CharField(required=False, max_length=100, help_text='e.g. "500 mg"')
+    frequency = serializers.CharField(required=False, max_length=50, help_text='e.g. "1-0-1", "BD"')
+    duration = serializers.CharField(required=False, max_length=50, help_text='e.g. "5 days"')
     instructions = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="after food")
+    dose_pattern = serializers.CharField(
+        required=False, max_length=30, help_text="1-0-1, 1-1-1-1, ½-0-½, or a code: OD BD TDS QID HS SOS STAT WEEKLY"
+    )
+    dose_unit = serializers.ChoiceField(choices=DoseUnit.choices, required=False, help_text="Default: tablet")
+    food_relation = serializers.ChoiceField(choices=FoodRelation.choices, required=False)
+    duration_value = serializers.IntegerField(required=False, min_value=1, max_value=365)
+    duration_unit = serializers.ChoiceField(choices=DurationUnit.choices, required=False)
 
 
-class StopItemInput(serializers.Serializer):
+class StopItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     session = SessionOfThisPrescription(help_text="The open session the item is stopped in.")
 
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
+from apps.prescriptions import dosing
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from apps.visits.models import Visit
 from common.constants import ItemStatus, SessionStatus
@@ -64,15 +65,77 @@ def _duplicate_message(name: str) -> str:
     return f"{name} is already on this prescription; stop it first to change it."
 
 
+STRUCTURED_FIELDS = ("dose_pattern", "dose_unit", "food_relation", "duration_value", "duration_unit")
+
+
+def structured_item_values(
+    *,
+    dose_pattern: str = "",
+    dose_unit: str = "",
+    food_relation: str = "",
+    duration_value: int | None = None,
+    duration_unit: str = "",
+    pack_size: int | None = None,
+) -> dict[str, object]:
+    """Validate a structured dose (apps/prescriptions/dosing.py) and return the item's fields for it.
+
+    Pure (no query): the dose in canonical form, the quantity to dispense, and the `frequency` and
+    `duration` texts every page and print shows, so they read as items always did ("1-0-1", "5 days").
+    Nothing structured given: {} (an item in the old shape). Raises Invalid naming the field.
+    """
+    given = {"dose_unit": dose_unit, "food_relation": food_relation, "duration_unit": duration_unit}
+    dose_pattern = clean_text(dose_pattern)
+    if not dose_pattern:
+        if any(given.values()) or duration_value is not None:
+            raise Invalid.on_field("dose_pattern", "Give the dose pattern (1-0-1, BD …) with its unit and duration.")
+        return {}
+    unit = dose_unit or dosing.DoseUnit.TABLET
+    if unit not in dosing.DoseUnit.values:
+        raise Invalid.on_field("dose_unit", f"The unit is one of {', '.join(dosing.DoseUnit.values)}.")
+    if food_relation and food_relation not in dosing.FoodRelation.values:
+        raise Invalid.on_field("food_relation", f"Food relation is one of {', '.join(dosing.FoodRelation.values)}.")
+    if not duration_unit:
+        raise Invalid.on_field("duration_unit", "Give the duration's unit: days, weeks, months or continue.")
+    try:
+        dose = dosing.parse_dose(dose_pattern, unit)
+    except dosing.DoseError as error:
+        raise Invalid.on_field("dose_pattern", str(error)) from None
+    try:
+        dosing.duration_days(duration_value, duration_unit)
+    except dosing.DoseError as error:
+        raise Invalid.on_field("duration_value", str(error)) from None
+    try:
+        qty = dosing.quantity(
+            dose, unit, duration_value=duration_value, duration_unit=duration_unit, pack_size=pack_size
+        )
+    except dosing.DoseError as error:
+        raise Invalid.on_field("dose_pattern", str(error)) from None
+    return {
+        "dose_pattern": dose.text(),
+        "dose_unit": unit,
+        "food_relation": food_relation,
+        "duration_value": duration_value,
+        "duration_unit": duration_unit,
+        "quantity": qty,
+        "frequency": dose.text(),
+        "duration": dosing.format_duration(duration_value, duration_unit),
+    }
+
+
 def add_prescription_item(
     *,
     by: User,
     session: ConsultationSession,
     medicine_name: str,
-    dosage: str,
-    frequency: str,
-    duration: str,
+    dosage: str = "",
+    frequency: str = "",
+    duration: str = "",
     instructions: str = "",
+    dose_pattern: str = "",
+    dose_unit: str = "",
+    food_relation: str = "",
+    duration_value: int | None = None,
+    duration_unit: str = "",
 ) -> PrescriptionItem:
     """Add a medicine to the visit's prescription in an open session.
 
@@ -81,13 +144,24 @@ def add_prescription_item(
     (Invalid); a medicine already active on the prescription, compared
     case-insensitively (Conflict — also under a race, by the database's partial
     unique index). Audit: prescription.item_add.
+
+    Two shapes: the texts (dosage, frequency, duration, instructions) as written before, or a
+    structured dose (dose_pattern, dose_unit, food_relation, duration_value, duration_unit) from
+    which the frequency and duration texts and the quantity to dispense are derived.
     """
-    values = {
+    values: dict[str, object] = {
         field: clean_text(value)
         for field, value in zip(
             ITEM_TEXT_FIELDS, (medicine_name, dosage, frequency, duration, instructions), strict=True
         )
     }
+    values |= structured_item_values(
+        dose_pattern=dose_pattern,
+        dose_unit=dose_unit,
+        food_relation=food_relation,
+        duration_value=duration_value,
+        duration_unit=duration_unit,
+    )
     try:
         with transaction.atomic():
             session = _lock_open_session(by=by, session=session)
@@ -108,13 +182,18 @@ def add_prescription_item(
                 target=item,
                 summary=f"Added item #{item.pk} to the prescription of visit #{session.visit_id}",
                 changes={field: getattr(item, field) for field in ITEM_TEXT_FIELDS}
+                | (
+                    {field: getattr(item, field) for field in (*STRUCTURED_FIELDS, "quantity")}
+                    if item.is_structured
+                    else {}
+                )
                 | {"session": session.session_number}
                 | ({"prescription_created": prescription.pk} if created else {}),
             )
             return item
     except IntegrityError:
         # The partial unique index, should a change ever bypass that lock: a refusal, never a 500.
-        raise DuplicateActiveItem(_duplicate_message(values["medicine_name"])) from None
+        raise DuplicateActiveItem(_duplicate_message(str(values["medicine_name"]))) from None
 
 
 def stop_prescription_item(
