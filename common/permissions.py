@@ -189,6 +189,19 @@ def _is_the_doctor_of(user: Any, obj: Any) -> bool:
     return has_role(user, Role.DOCTOR) and (obj is None or obj.doctor_id == user.pk)
 
 
+# Formulary (SPEC §10) -----------------------------------------------------------
+
+
+def can_manage_formulary(user: Any, entry: Any = None) -> bool:
+    """Add and edit the hospital's medicines, import and export its CSV."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
+
+
+def can_read_formulary(user: Any, entry: Any = None) -> bool:
+    """List and search the hospital's medicines: its admin, and the doctors who prescribe from it."""
+    return has_role(user, Role.HOSPITAL_ADMIN, Role.DOCTOR)
+
+
 # Pharmacy ---------------------------------------------------------------------
 
 

@@ -4,6 +4,13 @@ from django.urls import path
 
 from apps.accounts.api import MeApi, TokenApi, UserDetailApi, UserListApi
 from apps.audit.api import AuditEventListApi
+from apps.formulary.api import (
+    FormularyDetailApi,
+    FormularyExportApi,
+    FormularyImportApi,
+    FormularyListApi,
+    FormularySearchApi,
+)
 from apps.hospitals.api import HospitalDetailApi, HospitalListApi
 from apps.opd.api import CompleteSessionApi, QueueApi, SessionApi, StartSessionApi
 from apps.patients.api import PatientDetailApi, PatientListApi
@@ -34,6 +41,11 @@ urlpatterns = [
     path("prescriptions/<id:pk>/items/", AddItemApi.as_view(), name="prescription-items"),
     path("prescriptions/<id:pk>/items/stop/", StopItemByNameApi.as_view(), name="prescription-item-stop-by-name"),
     path("prescriptions/<id:pk>/items/<id:item_id>/stop/", StopItemApi.as_view(), name="prescription-item-stop"),
+    path("formulary/", FormularyListApi.as_view(), name="formulary"),
+    path("formulary/search/", FormularySearchApi.as_view(), name="formulary-search"),
+    path("formulary/import/", FormularyImportApi.as_view(), name="formulary-import"),
+    path("formulary/export/", FormularyExportApi.as_view(), name="formulary-export"),
+    path("formulary/<id:pk>/", FormularyDetailApi.as_view(), name="formulary-entry"),
     path("pharmacy/dispense-records/", DispenseRecordListApi.as_view(), name="dispense-records"),
     path("pharmacy/dispense-records/<id:pk>/", DispenseRecordDetailApi.as_view(), name="dispense-record"),
     path("pharmacy/dispense-records/<id:pk>/print/", PrintApi.as_view(), name="dispense-record-print"),

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 from apps.accounts.tests.factories import UserFactory
+from apps.formulary.tests.factories import FormularyEntryFactory
 from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.services import create_patient
 from apps.pharmacy.models import DispenseRecord
@@ -36,7 +37,9 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     complete_consultation(by=doctor, session=session2)
     waiting = create_visit_with_vitals(by=desk, patient=patients[3], doctor=doctor).opened_session
     record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
+    entry = FormularyEntryFactory(hospital=hospital, generic_name="Zinc", strength="20 mg", pack_size=10)
     return SimpleNamespace(
+        entry=entry,
         hospital=hospital,
         doctor2=doctor2,
         **users,

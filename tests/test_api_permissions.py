@@ -61,6 +61,13 @@ MATRIX = [
     ("POST",   "/pharmacy/dispense-records/{record}/print/", None,                                                     "401", "403", "403",   "403",   "403",   "403",   "200/404"),
     ("POST",   "/pharmacy/dispense-records/{record}/dispense/", None,                                                  "401", "403", "403",   "403",   "403",   "403",   "200/404"),
     ("GET",    "/audit/",                              None,                                                           "401", "200", "200",   "403",   "403",   "403",   "403"),
+    ("GET",    "/formulary/",                          None,                                                           "401", "403", "200",   "403",   "200",   "200",   "403"),
+    ("POST",   "/formulary/",                          lambda w: {"generic_name": "Iron", "form": "tablet"},           "401", "403", "201",   "403",   "403",   "403",   "403"),
+    ("GET",    "/formulary/search/",                   lambda w: {"q": "zinc"},                                        "401", "403", "200",   "403",   "200",   "200",   "403"),
+    ("POST",   "/formulary/import/",                   lambda w: {"csv": "generic_name,form\nIron,tablet\n"},         "401", "403", "200",   "403",   "403",   "403",   "403"),
+    ("GET",    "/formulary/export/",                   None,                                                           "401", "403", "200",   "403",   "403",   "403",   "403"),
+    ("GET",    "/formulary/{entry}/",                  None,                                                           "401", "403", "200/404", "403",  "200/404", "200/404", "403"),
+    ("PATCH",  "/formulary/{entry}/",                  lambda w: {"brand_names": "Zincovit"},                          "401", "403", "200/404", "403",  "403",   "403",   "403"),
 ]
 # fmt: on
 

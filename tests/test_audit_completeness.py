@@ -17,6 +17,7 @@ from apps.accounts import services as accounts
 from apps.audit import services as audit
 from apps.audit.models import AuditEvent
 from apps.consultations import services as consultations
+from apps.formulary import services as formulary
 from apps.hospitals import services as hospitals
 from apps.opd import services as opd
 from apps.patients import services as patients
@@ -61,6 +62,9 @@ ACTIONS = [
     (pharmacy.record_dispense_view, "dispense.view", lambda w: pharmacy.record_dispense_view(by=w.medical_staff, record=w.record, page="labels")),
     (pharmacy.mark_as_printed, "dispense.print", lambda w: pharmacy.mark_as_printed(by=w.medical_staff, record=w.record)),
     (pharmacy.mark_as_dispensed, "dispense.dispense", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
+    (formulary.create_formulary_entry, "formulary.entry_create", lambda w: formulary.create_formulary_entry(by=w.hospital_admin, generic_name="Iron", form="tablet")),
+    (formulary.update_formulary_entry, "formulary.entry_update", lambda w: formulary.update_formulary_entry(by=w.hospital_admin, entry=w.entry, brand_names="Zincovit")),
+    (formulary.import_formulary_csv, "formulary.import", lambda w: formulary.import_formulary_csv(by=w.hospital_admin, text="generic_name,form\nIron,tablet\n")),
     (audit.record_audit_export, "audit.export", lambda w: audit.record_audit_export(by=w.hospital_admin, filters={"action": "visit.create"}, rows=2, complete=True)),
 ]  # fmt: skip
 
@@ -96,6 +100,8 @@ REFUSALS = [
     ("prescription read by the front desk", None, lambda w: prescriptions.record_prescription_view(by=w.receptionist, prescription=w.prescription)),
     ("dispense page read by a doctor", None, lambda w: pharmacy.record_dispense_view(by=w.doctor, record=w.record, page="labels")),
     ("another hospital's record printed", None, lambda w: pharmacy.mark_as_printed(by=w.other.medical_staff, record=w.record)),
+    ("formulary edited by a doctor", None, lambda w: formulary.update_formulary_entry(by=w.doctor, entry=w.entry, brand_names="X")),
+    ("formulary import with a bad row", None, lambda w: formulary.import_formulary_csv(by=w.hospital_admin, text="generic_name,form\nIron,bucket\n")),
     ("audit export by the front desk", None, lambda w: audit.record_audit_export(by=w.receptionist, filters={}, rows=0, complete=True)),
     ("dispensing twice", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record), lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
 ]  # fmt: skip
@@ -116,6 +122,11 @@ NOT_ACTIONS = {
     "complete_session",
     "ensure_prescription",
     "structured_item_values",
+    "load_nlem_formulary",
+    "nlem_rows",
+    "validate_entry",
+    "check_formulary_csv",
+    "export_formulary_csv",
     "get_or_create_dispense_record",
     "record_event",
     "diff",

@@ -55,6 +55,25 @@ _ACTIVE = {"is_active": V}
 # stream was sent to its end say how much of the log left the building.
 _EXPORT = dict.fromkeys(["action", "actor", "since", "until", "object_type", "object_id", "rows", "complete"], V)
 
+# A formulary entry is the hospital's catalogue (a generic, its brands and defaults), not a patient's.
+_FORMULARY = dict.fromkeys(
+    [
+        "generic_name",
+        "brand_names",
+        "strength",
+        "form",
+        "route",
+        "pack_size",
+        "default_dose_pattern",
+        "default_dose_unit",
+        "default_food_relation",
+        "default_duration_value",
+        "default_duration_unit",
+        "is_active",
+    ],
+    V,
+)
+
 POLICY: dict[str, dict[str, Keep]] = {
     "hospital.create": _HOSPITAL,
     "hospital.update": _HOSPITAL,
@@ -86,8 +105,12 @@ POLICY: dict[str, dict[str, Keep]] = {
     "session.complete": {"status": V, "dispense_record": V},
     "prescription.view": {},
     # Medicine, dosage, frequency, duration, instructions: the prescription itself, withheld.
-    "prescription.item_add": {"session": V, "prescription_created": V},
+    "prescription.item_add": {"session": V, "prescription_created": V, "formulary_entry": V},
     "prescription.item_stop": {"status": V, "session": V},
+    # The hospital's catalogue of medicines: no patient's data, so the admin reads what changed.
+    "formulary.entry_create": {**_FORMULARY},
+    "formulary.entry_update": {**_FORMULARY},
+    "formulary.import": {"created": V, "updated": V},
     "dispense.view": {"page": V},
     "dispense.print": {"print_count": V},
     "dispense.dispense": {"is_dispensed": V},

@@ -1,7 +1,7 @@
 from django import forms
 
-from apps.prescriptions import dosing
-from apps.prescriptions.dosing import DoseUnit, FoodRelation
+from common import dosing
+from common.dosing import DoseUnit, FoodRelation
 from common.forms import BootstrapFormMixin
 
 
@@ -19,7 +19,7 @@ class ItemForm(BootstrapFormMixin, forms.Form):
     instructions = forms.CharField(max_length=300, required=False, help_text="anything else")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("frequency"):
             try:
                 dosing.parse_dose(data["frequency"], data.get("dose_unit") or DoseUnit.TABLET)

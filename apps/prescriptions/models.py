@@ -2,8 +2,8 @@ from django.core.validators import MinLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from apps.prescriptions.dosing import DoseUnit, DurationUnit, FoodRelation, describe, parse_dose
 from common.constants import ItemStatus
+from common.dosing import DoseUnit, DurationUnit, FoodRelation, describe, parse_dose
 from common.models import HospitalScopedModel
 
 
@@ -39,6 +39,21 @@ class PrescriptionItem(HospitalScopedModel):
     duration_value = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_unit = models.CharField(max_length=10, blank=True, default="", choices=DurationUnit.choices)
     quantity = models.PositiveIntegerField(null=True, blank=True, help_text="Units to dispense; none for SOS/continue")
+    # The catalogue entry the doctor picked; none for a medicine written outside the formulary
+    # (is_uncatalogued True) or before it existed (is_uncatalogued None).
+    # No database constraint or own index: dropping a constrained or indexed column makes SQLite rebuild
+    # the table, which breaks rolling back past consultations' table move (tests/test_migrations.py).
+    # Entries are never deleted (PROTECT holds in Django), and the composite index below serves lookups.
+    formulary_entry = models.ForeignKey(
+        "formulary.FormularyEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    is_uncatalogued = models.BooleanField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
     stopped_in_session = models.ForeignKey(
         "consultations.ConsultationSession",
@@ -69,6 +84,7 @@ class PrescriptionItem(HospitalScopedModel):
         ]
         indexes = [
             models.Index(fields=["hospital", "prescription", "status"], name="item_hosp_rx_status_idx"),
+            models.Index(fields=["hospital", "formulary_entry"], name="item_hosp_formulary_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,9 +3,10 @@
 from rest_framework import serializers
 
 from apps.consultations.selectors import session_get
-from apps.prescriptions.dosing import DoseUnit, DurationUnit, FoodRelation
+from apps.formulary.selectors import formulary_get
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from common.api import HospitalObjectField
+from common.dosing import DoseUnit, DurationUnit, FoodRelation
 
 
 class ItemOutput(serializers.ModelSerializer):
@@ -31,6 +32,8 @@ class ItemOutput(serializers.ModelSerializer):
             "duration_value",
             "duration_unit",
             "quantity",
+            "formulary_entry",
+            "is_uncatalogued",
             "status",
             "session",
             "stopped_in_session",
@@ -77,7 +80,13 @@ class ItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     dose_unit, food_relation, duration_value and duration_unit (frequency, duration and the quantity derived)."""
 
     session = SessionOfThisPrescription(help_text="The open session the item is added in.")
-    medicine_name = serializers.CharField(max_length=200)
+    formulary_entry = HospitalObjectField(
+        lookup=lambda hospital, pk: formulary_get(hospital=hospital, entry_id=pk),
+        noun="formulary entry",
+        required=False,
+        help_text="The catalogue entry picked: fills medicine_name, dosage (strength) and unit when not given",
+    )
+    medicine_name = serializers.CharField(max_length=200, required=False)
     dosage = serializers.CharField(required=False, max_length=100, help_text='e.g. "500 mg"')
     frequency = serializers.CharField(required=False, max_length=50, help_text='e.g. "1-0-1", "BD"')
     duration = serializers.CharField(required=False, max_length=50, help_text='e.g. "5 days"')

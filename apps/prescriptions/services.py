@@ -4,9 +4,10 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
-from apps.prescriptions import dosing
+from apps.formulary.models import FormularyEntry
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from apps.visits.models import Visit
+from common import dosing
 from common.constants import ItemStatus, SessionStatus
 from common.exceptions import DuplicateActiveItem, Invalid, ItemNotActive, NotFound, SessionNotOpen, SessionNotStarted
 from common.permissions import (
@@ -126,7 +127,7 @@ def add_prescription_item(
     *,
     by: User,
     session: ConsultationSession,
-    medicine_name: str,
+    medicine_name: str = "",
     dosage: str = "",
     frequency: str = "",
     duration: str = "",
@@ -136,6 +137,7 @@ def add_prescription_item(
     food_relation: str = "",
     duration_value: int | None = None,
     duration_unit: str = "",
+    formulary_entry: FormularyEntry | None = None,
 ) -> PrescriptionItem:
     """Add a medicine to the visit's prescription in an open session.
 
@@ -148,7 +150,18 @@ def add_prescription_item(
     Two shapes: the texts (dosage, frequency, duration, instructions) as written before, or a
     structured dose (dose_pattern, dose_unit, food_relation, duration_value, duration_unit) from
     which the frequency and duration texts and the quantity to dispense are derived.
+    With a `formulary_entry` (of the session's hospital, active), its generic name, strength and
+    unit fill what is not given and its pack size rounds the quantity; without one the item is
+    marked uncatalogued.
     """
+    if formulary_entry is not None:
+        if formulary_entry.hospital_id != session.hospital_id:
+            raise Invalid.on_field("formulary_entry", "No such formulary entry.")
+        if not formulary_entry.is_active:
+            raise Invalid.on_field("formulary_entry", "This formulary entry is no longer in use.")
+        medicine_name = medicine_name or formulary_entry.generic_name
+        dosage = dosage or formulary_entry.strength
+        dose_unit = dose_unit or (formulary_entry.dose_unit if dose_pattern else "")
     values: dict[str, object] = {
         field: clean_text(value)
         for field, value in zip(
@@ -161,7 +174,9 @@ def add_prescription_item(
         food_relation=food_relation,
         duration_value=duration_value,
         duration_unit=duration_unit,
+        pack_size=formulary_entry.pack_size if formulary_entry else None,
     )
+    values |= {"formulary_entry": formulary_entry, "is_uncatalogued": formulary_entry is None}
     try:
         with transaction.atomic():
             session = _lock_open_session(by=by, session=session)
@@ -169,7 +184,9 @@ def add_prescription_item(
             item = PrescriptionItem(
                 hospital_id=session.hospital_id, prescription=prescription, session=session, **values
             )
-            full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
+            full_clean_or_raise(
+                item, exclude=["hospital", "prescription", "session", "stopped_in_session", "formulary_entry"]
+            )
             # The session's lock serialises every change to this prescription (one open session per
             # visit), so this check sees every earlier add.
             active = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
@@ -187,7 +204,7 @@ def add_prescription_item(
                     if item.is_structured
                     else {}
                 )
-                | {"session": session.session_number}
+                | {"session": session.session_number, "formulary_entry": item.formulary_entry_id}
                 | ({"prescription_created": prescription.pk} if created else {}),
             )
             return item

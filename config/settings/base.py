@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.hospitals",
     "apps.accounts",
     "apps.patients",
+    "apps.formulary",
     "apps.consultations",
     "apps.visits",
     "apps.prescriptions",

@@ -2,7 +2,7 @@
 
 from django import template
 
-from apps.prescriptions.dosing import LEGEND
+from common.dosing import LEGEND
 
 register = template.Library()
 

@@ -69,9 +69,9 @@ MAX_PER_SLOT: dict[str, Fraction] = {
     DoseUnit.ML: Fraction(30),
 }
 # Units the pharmacy counts out one by one (or measures, for ml) without knowing the pack.
-COUNTED_UNITS = {DoseUnit.TABLET, DoseUnit.CAPSULE, DoseUnit.SACHET, DoseUnit.ML}
-MAX_DURATION = {DurationUnit.DAYS: 365, DurationUnit.WEEKS: 52, DurationUnit.MONTHS: 12}
-DAYS_PER = {DurationUnit.DAYS: 1, DurationUnit.WEEKS: 7, DurationUnit.MONTHS: 30}
+COUNTED_UNITS: set[str] = {DoseUnit.TABLET, DoseUnit.CAPSULE, DoseUnit.SACHET, DoseUnit.ML}
+MAX_DURATION: dict[str, int] = {DurationUnit.DAYS: 365, DurationUnit.WEEKS: 52, DurationUnit.MONTHS: 12}
+DAYS_PER: dict[str, int] = {DurationUnit.DAYS: 1, DurationUnit.WEEKS: 7, DurationUnit.MONTHS: 30}
 MAX_QUANTITY = 2000  # units (tablets, ml …) for one item: anything more is a typing slip
 MAX_PACK_SIZE = 1000
 QUARTER = Fraction(1, 4)

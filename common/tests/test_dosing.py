@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.prescriptions import dosing
-from apps.prescriptions.dosing import CODES, MAX_PER_SLOT, Dose, DoseError, DoseUnit, DurationUnit
+from common import dosing
+from common.dosing import CODES, MAX_PER_SLOT, Dose, DoseError, DoseUnit, DurationUnit
 
 units = st.sampled_from(list(DoseUnit.values))
 
