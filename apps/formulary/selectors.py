@@ -2,14 +2,17 @@
 
 The search runs in Python on both databases (one code path, the same ranking on SQLite and
 PostgreSQL): a per-process index per hospital of every active entry's words and trigrams,
-rebuilt when the hospital's formulary changes (one cheap query notices: the count and the latest
-`updated_at`). Ranking: a name that starts with the query, then a word that does, then a
-substring, then trigram similarity (as pg_trgm computes it), which finds "paracetmol".
+rebuilt when the hospital's formulary changes. A write in this process drops the index on commit
+(`forget_index`); another process's write is noticed by one query (the count and the latest
+`updated_at`), asked at most every RECHECK_SECONDS, so a search costs no query at all in between.
+Ranking: a name that starts with the query, then a word that does, then a substring, then
+trigram similarity (as pg_trgm computes it), which finds "paracetmol".
 """
 
 import bisect
 import heapq
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from apps.hospitals.models import Hospital
 from common.exceptions import NotFound
 
 MIN_SIMILARITY = 0.3
+RECHECK_SECONDS = 2.0
 
 
 def formulary_list(*, hospital: Hospital, q: str = "", active: bool | None = None) -> QuerySet[FormularyEntry]:
@@ -48,6 +52,7 @@ def _trigrams(word: str) -> set[str]:
 @dataclass
 class _Index:
     version: tuple
+    checked_at: float
     entries: dict[int, FormularyEntry]
     order: dict[int, tuple]  # entry id -> its place among equals: shorter generic first, then by label
     names: list[tuple[str, int, int]]  # sorted (lower-case name, brand?, entry id): generic and brands
@@ -56,7 +61,8 @@ class _Index:
     name_trigrams: dict[int, list[set[str]]]
 
 
-_indexes: dict[int, _Index] = {}
+# Keyed by the hospital's id and creation time: a test database reuses ids, a stale index must not match.
+_indexes: dict[tuple, _Index] = {}
 _lock = threading.Lock()
 
 
@@ -65,10 +71,22 @@ def _version(hospital: Hospital) -> tuple:
     return (stats["n"], stats["last"])
 
 
+def forget_index(hospital_id: int) -> None:
+    """Drop the hospital's index in this process (the formulary's services call it on commit)."""
+    with _lock:
+        for key in [key for key in _indexes if key[0] == hospital_id]:
+            del _indexes[key]
+
+
 def _index(hospital: Hospital) -> _Index:
+    key = (hospital.pk, hospital.created_at)
+    index = _indexes.get(key)
+    now = time.monotonic()
+    if index is not None and now - index.checked_at < RECHECK_SECONDS:
+        return index
     version = _version(hospital)
-    index = _indexes.get(hospital.pk)
     if index is not None and index.version == version:
+        index.checked_at = now
         return index
     entries = {entry.pk: entry for entry in FormularyEntry.objects.filter(hospital=hospital, is_active=True)}
     order: dict[int, tuple] = {}
@@ -89,9 +107,9 @@ def _index(hospital: Hospital) -> _Index:
                 postings.setdefault(gram, set()).add(pk)
     names.sort()
     words.sort()
-    index = _Index(version, entries, order, names, words, postings, name_trigrams)
+    index = _Index(version, now, entries, order, names, words, postings, name_trigrams)
     with _lock:
-        _indexes[hospital.pk] = index
+        _indexes[key] = index
     return index
 
 

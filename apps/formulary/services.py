@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from apps.accounts.models import User
 from apps.audit.services import diff, record_event, snapshot
 from apps.formulary.models import FormularyEntry, MedicineForm
+from apps.formulary.selectors import forget_index
 from apps.hospitals.models import Hospital
 from common import dosing
 from common.exceptions import Invalid
@@ -82,6 +83,7 @@ def load_nlem_formulary(*, hospital: Hospital) -> int:
             )
         )
     FormularyEntry.objects.bulk_create(new, batch_size=500)
+    transaction.on_commit(lambda: forget_index(hospital.pk))
     return len(new)
 
 
@@ -136,6 +138,7 @@ def create_formulary_entry(*, by: User, **fields: Any) -> FormularyEntry:
         entry = FormularyEntry(hospital_id=by.staff_hospital_id, **values)
         validate_entry(entry)
         _save(entry)
+        transaction.on_commit(lambda: forget_index(entry.hospital_id))
         record_event(
             actor=by,
             action="formulary.entry_create",
@@ -164,6 +167,7 @@ def update_formulary_entry(*, by: User, entry: FormularyEntry, **fields: Any) ->
         changes = diff(entry, before, EDITABLE_FIELDS)
         if changes:
             _save(entry, update_fields=[*changes, "updated_at"])
+        transaction.on_commit(lambda: forget_index(entry.hospital_id))
         record_event(
             actor=by,
             action="formulary.entry_update",
@@ -272,6 +276,7 @@ def import_formulary_csv(*, by: User, text: str) -> ImportReport:
         FormularyEntry.objects.bulk_create([entry for entry in report.entries if entry.pk is None], batch_size=500)
         updated = [entry for entry in report.entries if entry.pk is not None]
         FormularyEntry.objects.bulk_update(updated, [*EDITABLE_FIELDS], batch_size=500)
+        transaction.on_commit(lambda: forget_index(by.staff_hospital_id))
         record_event(
             actor=by,
             action="formulary.import",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("sessions/<id:pk>/", views.SessionView.as_view(), name="session"),
     path("sessions/<id:pk>/start/", views.StartView.as_view(), name="start"),
     path("sessions/<id:pk>/items/", views.AddItemView.as_view(), name="add_item"),
+    path("sessions/<id:pk>/medicines/", views.MedicineSuggestView.as_view(), name="medicine_suggest"),
+    path("sessions/<id:pk>/medicines/<id:entry_id>/", views.PickMedicineView.as_view(), name="pick_medicine"),
     path("sessions/<id:pk>/items/<id:item_id>/stop/", views.StopItemView.as_view(), name="stop_item"),
     path("sessions/<id:pk>/complete/", views.CompleteView.as_view(), name="complete"),
 ]

@@ -1,18 +1,20 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
 from apps.consultations.selectors import get_doctor_queue, session_get
 from apps.consultations.services import record_session_view
+from apps.formulary.selectors import formulary_get, formulary_search
 from apps.opd import selectors, services
 from apps.prescriptions.forms import ItemForm
 from apps.prescriptions.selectors import item_get, prescription_for_visit
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
 from apps.visits.selectors import visits_for_patient
-from common.exceptions import Conflict, Invalid
+from common.exceptions import Conflict, Invalid, NotFound
 from common.mixins import (
     DomainErrorMixin,
     HtmxPartialMixin,
@@ -48,7 +50,10 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
     def session(self):
         return session_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
-    def consultation_page(self, *, item_form=None, status=200):
+    def item_form(self, data=None, initial=None) -> ItemForm:
+        return ItemForm(data, initial=initial, suggest_url=reverse("opd:medicine_suggest", args=[self.session.pk]))
+
+    def consultation_page(self, *, item_form=None, status=200, suggestions=None):
         """The consultation page, or for htmx only its prescription section (with the messages).
 
         Rendered again with the add-medicine input kept after an error: 400 for a plain POST, 200 for
@@ -59,7 +64,8 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
         context = {
             "session": session,
             "prescription": prescription_for_visit(hospital=hospital, visit=session.visit),
-            "item_form": item_form or ItemForm(),
+            "item_form": item_form or self.item_form(),
+            "suggestions": suggestions,
         }
         if self.request.htmx:
             template, status = "opd/_prescription.html", 200
@@ -106,14 +112,60 @@ class StartView(SessionMixin, View):
         return redirect("opd:session", pk)
 
 
+class MedicineSuggestView(SessionMixin, View):
+    """The catalogue entries matching what the doctor is typing (an htmx fragment, or the page with them
+    listed for a browser without JavaScript: ?q=)."""
+
+    role_check = can_change_prescription
+
+    def get(self, request, pk):
+        q = request.GET.get("medicine_name") or request.GET.get("q") or ""
+        entries = formulary_search(hospital=request.user.hospital, q=q)
+        if request.htmx:
+            context = {"session": self.session, "suggestions": entries, "q": q}
+            return vary_on_htmx(TemplateResponse(request, "opd/_medicine_suggestions.html", context))
+        record_session_view(by=request.user, session=self.session)
+        return self.consultation_page(suggestions=entries)
+
+
+class PickMedicineView(SessionMixin, View):
+    """A suggestion picked: the add-medicine form filled from the entry (strength, unit, default dose)."""
+
+    role_check = can_change_prescription
+
+    def get(self, request, pk, entry_id):
+        entry = formulary_get(hospital=request.user.hospital, entry_id=entry_id)
+        if not request.htmx:
+            record_session_view(by=request.user, session=self.session)
+        return self.consultation_page(item_form=self.item_form(initial=ItemForm.initial_for(entry)))
+
+
+def picked_entry(hospital, form: ItemForm):
+    """The picked catalogue entry, if the medicine is still the one picked (its generic or a brand)."""
+    entry_id = form.cleaned_data.get("formulary_entry")
+    if not entry_id:
+        return None
+    try:
+        entry = formulary_get(hospital=hospital, entry_id=entry_id)
+    except NotFound:
+        return None
+    names = {entry.generic_name.lower(), *(brand.lower() for brand in entry.brands)}
+    return entry if form.cleaned_data["medicine_name"].strip().lower() in names else None
+
+
 class AddItemView(SessionMixin, View):
     role_check = can_change_prescription
 
     def post(self, request, pk):
-        form = ItemForm(request.POST)
+        form = self.item_form(request.POST)
         if form.is_valid():
             try:
-                item = add_prescription_item(by=request.user, session=self.session, **form.structured_data())
+                item = add_prescription_item(
+                    by=request.user,
+                    session=self.session,
+                    formulary_entry=picked_entry(request.user.hospital, form),
+                    **form.structured_data(),
+                )
             except (Invalid, Conflict) as error:
                 add_domain_error(form, error)
             else:

@@ -2,7 +2,7 @@ from django import forms
 
 from common import dosing
 from common.dosing import DoseUnit, FoodRelation
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, IdField
 
 
 class ItemForm(BootstrapFormMixin, forms.Form):
@@ -17,6 +17,38 @@ class ItemForm(BootstrapFormMixin, forms.Form):
     food_relation = forms.ChoiceField(choices=[("", "—"), *FoodRelation.choices], required=False, label="Food")
     duration = forms.CharField(max_length=30, help_text="5 days, 2 weeks, continue")
     instructions = forms.CharField(max_length=300, required=False, help_text="anything else")
+    # The catalogue entry picked from the suggestions (the view checks it is the hospital's).
+    formulary_entry = IdField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, suggest_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if suggest_url:  # as the doctor types, htmx asks for matching catalogue entries
+            self.fields["medicine_name"].widget.attrs.update(
+                {
+                    "hx-get": suggest_url,
+                    "hx-trigger": "input changed delay:150ms",
+                    "hx-target": "#medicine-suggestions",
+                    "hx-sync": "this:replace",
+                    "autocomplete": "off",
+                    "aria-controls": "medicine-suggestions",
+                }
+            )
+
+    @classmethod
+    def initial_for(cls, entry) -> dict:
+        """The form filled from a catalogue entry: its generic name, strength, unit and default dose."""
+        duration = ""
+        if entry.default_duration_unit:
+            duration = dosing.format_duration(entry.default_duration_value, entry.default_duration_unit)
+        return {
+            "medicine_name": entry.generic_name,
+            "dosage": entry.strength,
+            "frequency": entry.default_dose_pattern,
+            "dose_unit": entry.dose_unit or DoseUnit.TABLET,
+            "food_relation": entry.default_food_relation,
+            "duration": duration,
+            "formulary_entry": entry.pk,
+        }
 
     def clean(self):
         data = super().clean() or {}

@@ -143,11 +143,18 @@ class TestSearch:
         FormularyEntryFactory(hospital=other_hospital, generic_name="Paramycin")
         assert [e.generic_name for e in selectors.formulary_search(hospital=hospital, q="paramy")] == []
 
-    def test_an_edit_is_seen_by_the_next_search(self, hospital_admin, entries):
+    def test_an_edit_is_seen_by_the_next_search(self, hospital_admin, entries, django_capture_on_commit_callbacks):
         hospital = hospital_admin.hospital
         assert selectors.formulary_search(hospital=hospital, q="calpol") == []
-        services.update_formulary_entry(by=hospital_admin, entry=entries["para"], brand_names="Calpol")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.update_formulary_entry(by=hospital_admin, entry=entries["para"], brand_names="Calpol")
         assert [e.pk for e in selectors.formulary_search(hospital=hospital, q="calpol")] == [entries["para"].pk]
+
+    def test_another_processs_edit_is_seen_after_the_recheck(self, hospital, entries, monkeypatch):
+        assert selectors.formulary_search(hospital=hospital, q="calpol") == []
+        FormularyEntryFactory(hospital=hospital, generic_name="Calpol syrup")  # as if written elsewhere
+        monkeypatch.setattr(selectors, "RECHECK_SECONDS", 0)
+        assert [e.generic_name for e in selectors.formulary_search(hospital=hospital, q="calpol")] == ["Calpol syrup"]
 
     def test_p95_under_30_ms_with_5000_entries(self, hospital):
         FormularyEntry.objects.bulk_create(
