@@ -25,6 +25,8 @@ functions without an object, as the gate of a page or endpoint; services call
 | view / start / complete a session   |    |    |      | own sessions |          |
 | change a prescription               |    |    |      | own sessions |          |
 | read a prescription                 |    |    |      | own visits   | ✓        |
+| edit, import, export the formulary  |    | ✓  |      |              |          |
+| read and search the formulary       |    | ✓  |      | ✓            |          |
 | dispense records, print, dispense   |    |    |      |              | ✓        |
 
 ¹ hospital admins only. ² the hospital's doctors, receptionists and medical staff.

@@ -45,6 +45,8 @@ ROLE_TABLE = [
     (p.can_complete_session, {DOCTOR}),
     (p.can_change_prescription, {DOCTOR}),
     (p.can_read_prescription, {DOCTOR, PHARMACY}),
+    (p.can_manage_formulary, {HA}),
+    (p.can_read_formulary, {HA, DOCTOR}),
     (p.can_view_dispense_records, {PHARMACY}),
     (p.can_print_prescription, {PHARMACY}),
     (p.can_dispense, {PHARMACY}),
