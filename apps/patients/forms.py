@@ -1,6 +1,6 @@
 from django import forms
 
-from common.constants import Gender
+from common.constants import Gender, Language
 from common.forms import BootstrapFormMixin
 
 
@@ -12,3 +12,9 @@ class PatientForm(BootstrapFormMixin, forms.Form):
     gender = forms.ChoiceField(choices=Gender.choices)
     phone_number = forms.CharField(max_length=20, required=False, label="Mobile number")
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=500)
+    preferred_language = forms.ChoiceField(
+        choices=Language.choices, initial=Language.ENGLISH, required=False, label="Language for medicine instructions"
+    )
+
+    def clean_preferred_language(self):
+        return self.cleaned_data.get("preferred_language") or Language.ENGLISH

@@ -1,7 +1,7 @@
 from django.core.validators import MaxValueValidator, MinLengthValidator, RegexValidator
 from django.db import models
 
-from common.constants import MRN_DIGITS, MRN_PREFIX, Gender
+from common.constants import MRN_DIGITS, MRN_PREFIX, Gender, Language
 from common.exceptions import DeletionRefused
 from common.models import HospitalScopedModel, NeverDeletedQuerySet
 
@@ -21,6 +21,8 @@ class Patient(HospitalScopedModel):
     # Stored normalised: 10 digits, no +91, no spaces. Families may share one.
     phone_number = models.CharField(max_length=10, blank=True, validators=[phone_validator])
     address = models.TextField(blank=True, max_length=500)
+    # The language of the medicines' timing on the print and the labels (SPEC §10).
+    preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from apps.patients.models import Patient
-from common.constants import Gender
+from common.constants import Gender, Language
 
 
 class PatientOutput(serializers.ModelSerializer):
@@ -11,7 +11,18 @@ class PatientOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Patient
-        fields = ["id", "mrn", "full_name", "age", "gender", "phone_number", "address", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "mrn",
+            "full_name",
+            "age",
+            "gender",
+            "phone_number",
+            "address",
+            "preferred_language",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -25,6 +36,9 @@ class PatientInput(serializers.Serializer):
         required=False, allow_blank=True, max_length=20, help_text="10-digit Indian mobile, optionally +91."
     )
     address = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    preferred_language = serializers.ChoiceField(
+        choices=Language.choices, required=False, help_text="en, hi, mr: the language of the medicines' timing"
+    )
 
 
 class PatientFilter(serializers.Serializer):

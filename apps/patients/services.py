@@ -6,12 +6,13 @@ from apps.accounts.models import User
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from apps.patients.models import Patient
+from common.constants import Language
 from common.exceptions import Invalid
 from common.permissions import can_edit_patient, can_register_patient, ensure_same_hospital, require
 from common.validation import clean_text, full_clean_or_raise
 
 PHONE_MESSAGE = "Enter a 10-digit Indian mobile number (optionally with +91)."
-PATIENT_FIELDS = ["full_name", "age", "gender", "phone_number", "address"]
+PATIENT_FIELDS = ["full_name", "age", "gender", "phone_number", "address", "preferred_language"]
 _PHONE_PREFIX = re.compile(r"^(?:\+?91|0)(?=[6-9]\d{9}$)")
 
 
@@ -45,7 +46,14 @@ def _clean_fields(patient: Patient) -> None:
 
 
 def create_patient(
-    *, by: User, full_name: str, age: int, gender: str, phone_number: str = "", address: str = ""
+    *,
+    by: User,
+    full_name: str,
+    age: int,
+    gender: str,
+    phone_number: str = "",
+    address: str = "",
+    preferred_language: str = Language.ENGLISH,
 ) -> Patient:
     """Register a patient in the receptionist's hospital with the next MRN.
 
@@ -63,6 +71,7 @@ def create_patient(
         gender=gender,
         phone_number=phone_number,
         address=address,
+        preferred_language=preferred_language,
         created_by=by,
     )
     _clean_fields(patient)
@@ -91,6 +100,7 @@ def update_patient(
     gender: str | None = None,
     phone_number: str | None = None,
     address: str | None = None,
+    preferred_language: str | None = None,
 ) -> Patient:
     """Edit a patient's details; the MRN and hospital never change.
 
@@ -108,6 +118,7 @@ def update_patient(
             "gender": gender,
             "phone_number": phone_number,
             "address": address,
+            "preferred_language": preferred_language,
         }
         for field, value in values.items():
             if value is not None:

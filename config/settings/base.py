@@ -150,6 +150,8 @@ LANGUAGE_CODE = "en-in"
 # Stored in UTC; a hospital's "day" uses its own zone (Hospital.time_zone, default below).
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
+# The patient's language for medicine timing on prints and labels (SPEC §10; common.constants.Language).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
