@@ -4,7 +4,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from apps.pharmacy import selectors, services
+from apps.pharmacy import selectors, services, sharing
 from common.mixins import DomainErrorMixin, RoleRequiredMixin
 from common.pagination import keyset_page
 from common.permissions import can_view_dispense_records
@@ -42,7 +42,10 @@ class RecordDetailView(PharmacyMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(record=self.record, items=selectors.record_items(self.record), **kwargs)
+        items = list(selectors.record_items(self.record))
+        return super().get_context_data(
+            record=self.record, items=items, share=sharing.share(record=self.record, items=items), **kwargs
+        )
 
 
 class PrintView(RecordDetailView):

@@ -56,3 +56,26 @@ def test_an_english_speaking_patients_print_has_no_extra_line(client, medical_st
     page = client.get(reverse("pharmacy:print_view", args=[rec.pk])).content.decode()
     assert 'data-testid="dose-words"' not in page
     assert "10" in page  # the quantity
+
+
+def test_whatsapp_link_and_qr_carry_the_prescription_in_the_patients_language(client, medical_staff, record):
+    from urllib.parse import unquote
+
+    rec = record("hi")
+    rec.prescription.visit.patient.phone_number = "9876543210"
+    rec.prescription.visit.patient.save(update_fields=["phone_number"])
+    client.force_login(medical_staff)
+    page = client.get(reverse("pharmacy:detail", args=[rec.pk])).content.decode()
+    link = page.split('href="https://wa.me/919876543210?text=')[1].split('"')[0]
+    assert "खाने के बाद" in unquote(link.replace("&amp;", "&"))
+    printed = client.get(reverse("pharmacy:print_view", args=[rec.pk])).content.decode()
+    assert 'src="data:image/svg+xml' in printed
+
+
+def test_no_whatsapp_link_without_a_mobile_number(client, medical_staff, record):
+    rec = record("en")
+    rec.prescription.visit.patient.phone_number = ""
+    rec.prescription.visit.patient.save(update_fields=["phone_number"])
+    client.force_login(medical_staff)
+    page = client.get(reverse("pharmacy:detail", args=[rec.pk])).content.decode()
+    assert "wa.me" not in page
