@@ -15,7 +15,15 @@ from apps.hospitals.api import HospitalDetailApi, HospitalListApi
 from apps.opd.api import CompleteSessionApi, QueueApi, SessionApi, StartSessionApi
 from apps.patients.api import PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
-from apps.prescriptions.api import AddItemApi, PrescriptionApi, StopItemApi, StopItemByNameApi
+from apps.prescriptions.api import (
+    AddItemApi,
+    ApplyTemplateApi,
+    PrescriptionApi,
+    RepeatApi,
+    StopItemApi,
+    StopItemByNameApi,
+    TemplateListApi,
+)
 from apps.visits.api import CloseVisitApi, DoctorListApi, FollowUpApi, VisitDetailApi, VisitListApi
 
 urlpatterns = [
@@ -41,6 +49,9 @@ urlpatterns = [
     path("prescriptions/<id:pk>/items/", AddItemApi.as_view(), name="prescription-items"),
     path("prescriptions/<id:pk>/items/stop/", StopItemByNameApi.as_view(), name="prescription-item-stop-by-name"),
     path("prescriptions/<id:pk>/items/<id:item_id>/stop/", StopItemApi.as_view(), name="prescription-item-stop"),
+    path("prescriptions/<id:pk>/apply-template/", ApplyTemplateApi.as_view(), name="prescription-apply-template"),
+    path("prescriptions/<id:pk>/repeat/", RepeatApi.as_view(), name="prescription-repeat"),
+    path("templates/", TemplateListApi.as_view(), name="templates"),
     path("formulary/", FormularyListApi.as_view(), name="formulary"),
     path("formulary/search/", FormularySearchApi.as_view(), name="formulary-search"),
     path("formulary/import/", FormularyImportApi.as_view(), name="formulary-import"),

@@ -15,6 +15,14 @@ from tests.api_world import MEDICINE, build_world
 
 pytestmark = pytest.mark.django_db
 
+
+def _template(w):
+    """One of the world's doctor's templates (a factory: no audit event before the request)."""
+    from apps.prescriptions.tests.factories import PrescriptionTemplateFactory
+
+    return PrescriptionTemplateFactory(doctor=w.doctor)
+
+
 ROLES = ("anonymous", "super_admin", "hospital_admin", "receptionist", "doctor", "doctor2", "medical_staff")
 NEW_STAFF = {"password": "a-long-enough-secret-9", "first_name": "New"}
 
@@ -61,6 +69,11 @@ MATRIX = [
     ("POST",   "/pharmacy/dispense-records/{record}/print/", None,                                                     "401", "403", "403",   "403",   "403",   "403",   "200/404"),
     ("POST",   "/pharmacy/dispense-records/{record}/dispense/", None,                                                  "401", "403", "403",   "403",   "403",   "403",   "200/404"),
     ("GET",    "/audit/",                              None,                                                           "401", "200", "200",   "403",   "403",   "403",   "403"),
+    ("GET",    "/templates/",                          None,                                                           "401", "403", "403",   "403",   "200",   "200",   "403"),
+    ("POST",   "/templates/",                          lambda w: {"session": w.session.pk, "name": "Fever"},           "401", "403", "403",   "403",   "201/400", "403/400", "403"),
+    ("POST",   "/prescriptions/{prescription}/apply-template/", lambda w: {"session": w.session.pk, "template": _template(w).pk},
+                                                                                                                       "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("POST",   "/prescriptions/{prescription}/repeat/", lambda w: {"session": w.session.pk},                          "401", "403", "403",   "403",   "400/404", "403/404", "403"),
     ("GET",    "/formulary/",                          None,                                                           "401", "403", "200",   "403",   "200",   "200",   "403"),
     ("POST",   "/formulary/",                          lambda w: {"generic_name": "Iron", "form": "tablet"},           "401", "403", "201",   "403",   "403",   "403",   "403"),
     ("GET",    "/formulary/search/",                   lambda w: {"q": "zinc"},                                        "401", "403", "200",   "403",   "200",   "200",   "403"),

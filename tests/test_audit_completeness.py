@@ -32,6 +32,22 @@ pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-long-enough-secret-9"
 
+
+def _template(w):
+    from apps.prescriptions.tests.factories import PrescriptionTemplateFactory
+
+    return PrescriptionTemplateFactory(doctor=w.doctor)
+
+
+def _follow_up_session(w):
+    """A started session of a later visit of visit2's patient (whose first visit has a prescription)."""
+    from apps.consultations.tests.factories import ConsultationSessionFactory
+    from apps.visits.tests.factories import VisitFactory
+
+    visit = VisitFactory(hospital=w.hospital, doctor=w.doctor, patient=w.visit2.patient)
+    return ConsultationSessionFactory(visit=visit, session_number=1, started=True, token_number=900)
+
+
 # (service, the action it records, the call)
 ACTIONS = [
     (hospitals.create_hospital, "hospital.create", lambda w: hospitals.create_hospital(by=w.root, name="New", max_doctors=1, max_receptionists=1, max_medical_staff=1)),
@@ -62,6 +78,10 @@ ACTIONS = [
     (pharmacy.record_dispense_view, "dispense.view", lambda w: pharmacy.record_dispense_view(by=w.medical_staff, record=w.record, page="labels")),
     (pharmacy.mark_as_printed, "dispense.print", lambda w: pharmacy.mark_as_printed(by=w.medical_staff, record=w.record)),
     (pharmacy.mark_as_dispensed, "dispense.dispense", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
+    (prescriptions.create_template, "prescription_template.create", lambda w: prescriptions.create_template(by=w.doctor, session=w.session, name="Fever")),
+    (prescriptions.delete_template, "prescription_template.delete", lambda w: prescriptions.delete_template(by=w.doctor, template=_template(w))),
+    (prescriptions.apply_template, "prescription.template_apply", lambda w: prescriptions.apply_template(by=w.doctor, session=w.session, template=_template(w))),
+    (prescriptions.repeat_last_visit, "prescription.repeat", lambda w: prescriptions.repeat_last_visit(by=w.doctor, session=_follow_up_session(w))),
     (formulary.create_formulary_entry, "formulary.entry_create", lambda w: formulary.create_formulary_entry(by=w.hospital_admin, generic_name="Iron", form="tablet")),
     (formulary.update_formulary_entry, "formulary.entry_update", lambda w: formulary.update_formulary_entry(by=w.hospital_admin, entry=w.entry, brand_names="Zincovit")),
     (formulary.import_formulary_csv, "formulary.import", lambda w: formulary.import_formulary_csv(by=w.hospital_admin, text="generic_name,form\nIron,tablet\n")),
@@ -100,6 +120,8 @@ REFUSALS = [
     ("prescription read by the front desk", None, lambda w: prescriptions.record_prescription_view(by=w.receptionist, prescription=w.prescription)),
     ("dispense page read by a doctor", None, lambda w: pharmacy.record_dispense_view(by=w.doctor, record=w.record, page="labels")),
     ("another hospital's record printed", None, lambda w: pharmacy.mark_as_printed(by=w.other.medical_staff, record=w.record)),
+    ("another doctor's template applied", None, lambda w: prescriptions.apply_template(by=w.doctor2, session=w.session, template=_template(w))),
+    ("repeat without an earlier visit", None, lambda w: prescriptions.repeat_last_visit(by=w.doctor, session=w.session)),
     ("formulary edited by a doctor", None, lambda w: formulary.update_formulary_entry(by=w.doctor, entry=w.entry, brand_names="X")),
     ("formulary import with a bad row", None, lambda w: formulary.import_formulary_csv(by=w.hospital_admin, text="generic_name,form\nIron,bucket\n")),
     ("audit export by the front desk", None, lambda w: audit.record_audit_export(by=w.receptionist, filters={}, rows=0, complete=True)),

@@ -107,6 +107,11 @@ POLICY: dict[str, dict[str, Keep]] = {
     # Medicine, dosage, frequency, duration, instructions: the prescription itself, withheld.
     "prescription.item_add": {"session": V, "prescription_created": V, "formulary_entry": V},
     "prescription.item_stop": {"status": V, "session": V},
+    # Templates and repeats: counts and ids; a template's name is the doctor's own label ("Fever, adult").
+    "prescription.template_apply": {"session": V, "added": V, "skipped": V, "template": V},
+    "prescription.repeat": {"session": V, "added": V, "skipped": V, "from_visit": V},
+    "prescription_template.create": {"items": V},
+    "prescription_template.delete": {"template": V},
     # The hospital's catalogue of medicines: no patient's data, so the admin reads what changed.
     "formulary.entry_create": {**_FORMULARY},
     "formulary.entry_update": {**_FORMULARY},

@@ -153,7 +153,7 @@ def build_demo() -> None:
     # The hospital started with the NLEM 2022 generics; its admin adds a brand, pack and default dose.
     pantoprazole = next(e for e in formulary_list(hospital=hospital, q="Pantoprazole") if e.form == "tablet")
     pantoprazole = update_formulary_entry(
-        by=admin,
+        by=staff[DEMO_ACCOUNTS[1].username],
         entry=pantoprazole,
         brand_names="Pan, Pantocid",
         pack_size=15,

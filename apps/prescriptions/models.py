@@ -111,3 +111,50 @@ class PrescriptionItem(HospitalScopedModel):
             return " · ".join(part for part in (self.frequency, self.duration, self.instructions) if part)
         dose = parse_dose(self.dose_pattern, self.dose_unit or DoseUnit.TABLET)
         return describe(dose, self.food_relation, self.duration_value, self.duration_unit)
+
+
+class PrescriptionTemplate(HospitalScopedModel):
+    """A doctor's named set of medicines ("Viral fever, adult"), applied into an open session."""
+
+    doctor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100, validators=[MinLengthValidator(1)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint("doctor", Lower("name"), name="template_name_unique_per_doctor"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="template_name_not_empty"),
+        ]
+        indexes = [models.Index(fields=["hospital", "doctor"], name="template_hosp_doctor_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateItem(HospitalScopedModel):
+    """One medicine of a template, as an item would be written (texts and, when structured, the dose)."""
+
+    template = models.ForeignKey(PrescriptionTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    medicine_name = models.CharField(max_length=200)
+    dosage = models.CharField(max_length=100, blank=True)
+    frequency = models.CharField(max_length=50, blank=True)
+    duration = models.CharField(max_length=50, blank=True)
+    instructions = models.CharField(max_length=300, blank=True)
+    dose_pattern = models.CharField(max_length=30, blank=True)
+    dose_unit = models.CharField(max_length=12, blank=True)
+    food_relation = models.CharField(max_length=10, blank=True)
+    duration_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_unit = models.CharField(max_length=10, blank=True)
+    formulary_entry = models.ForeignKey(
+        "formulary.FormularyEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_constraint=False, db_index=False,
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["hospital", "template"], name="template_item_hosp_tpl_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.medicine_name} in template #{self.template_id}"

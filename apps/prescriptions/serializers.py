@@ -106,3 +106,47 @@ class StopItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
 
 class StopByNameInput(StopItemInput):
     medicine_name = serializers.CharField(max_length=200)
+
+
+class TemplateItemOutput(serializers.Serializer):
+    medicine_name = serializers.CharField()
+    dosage = serializers.CharField()
+    frequency = serializers.CharField()
+    duration = serializers.CharField()
+    instructions = serializers.CharField()
+    dose_pattern = serializers.CharField()
+    formulary_entry = serializers.IntegerField(source="formulary_entry_id", allow_null=True)
+
+
+class TemplateOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    items = TemplateItemOutput(many=True, source="items.all")
+    created_at = serializers.DateTimeField()
+
+
+class TemplateInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+    session = HospitalObjectField(
+        lookup=lambda hospital, pk: session_get(hospital=hospital, session_id=pk),
+        noun="session",
+        help_text="The session whose active medicines become the template",
+    )
+    name = serializers.CharField(max_length=100)
+
+
+class ApplyTemplateInput(StopItemInput):
+    template = serializers.IntegerField(min_value=1, help_text="One of your own templates")
+
+
+class RepeatInput(StopItemInput):
+    pass
+
+
+class SkippedOutput(serializers.Serializer):
+    medicine_name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class CopyOutput(serializers.Serializer):
+    added = ItemOutput(many=True)
+    skipped = SkippedOutput(many=True, help_text="Medicines not copied, each with the reason")

@@ -1,3 +1,5 @@
+from dataclasses import dataclass, field
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -5,7 +7,7 @@ from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
 from apps.formulary.models import FormularyEntry
-from apps.prescriptions.models import Prescription, PrescriptionItem
+from apps.prescriptions.models import Prescription, PrescriptionItem, PrescriptionTemplate, TemplateItem
 from apps.visits.models import Visit
 from common import dosing
 from common.constants import ItemStatus, SessionStatus
@@ -253,3 +255,178 @@ def stop_prescription_item(
             changes={"status": [ItemStatus.ACTIVE, ItemStatus.STOPPED], "session": session.session_number},
         )
         return item
+
+
+# Templates and "repeat last visit" (SPEC §10) ------------------------------------------------
+
+COPIED_FIELDS = (*ITEM_TEXT_FIELDS, *STRUCTURED_FIELDS)
+
+
+@dataclass
+class CopyResult:
+    """What a template or a repeat added, and what it skipped with the reason (shown to the doctor)."""
+
+    added: list[PrescriptionItem] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (medicine name, why)
+
+
+def _copy_items(*, session: ConsultationSession, prescription: Prescription, sources: list) -> CopyResult:
+    """Add each source (an item or a template item) as if typed: the same validation, no duplicate of an
+    active medicine (nor twice in one copy), a catalogue entry still in use. One query for the active
+    names, one insert for all; a refused source is skipped with its reason, never half-added."""
+    result = CopyResult()
+    active = {name.lower() for name in prescription.items.filter(status=ItemStatus.ACTIVE).values_list(
+        "medicine_name", flat=True)}  # fmt: skip
+    for source in sources:
+        name = source.medicine_name
+        entry = source.formulary_entry
+        try:
+            if entry is not None and not entry.is_active:
+                raise Invalid("its formulary entry is no longer in use")
+            values: dict[str, object] = {f: clean_text(getattr(source, f)) for f in ITEM_TEXT_FIELDS}
+            if source.dose_pattern:
+                values |= structured_item_values(
+                    **{f: getattr(source, f) for f in STRUCTURED_FIELDS},
+                    pack_size=entry.pack_size if entry else None,
+                )
+            item = PrescriptionItem(
+                hospital_id=session.hospital_id, prescription=prescription, session=session,
+                formulary_entry=entry, is_uncatalogued=entry is None, **values,
+            )  # fmt: skip
+            full_clean_or_raise(
+                item, exclude=["hospital", "prescription", "session", "stopped_in_session", "formulary_entry"]
+            )
+            if item.medicine_name.lower() in active:
+                raise DuplicateActiveItem("already on this prescription")
+        except (Invalid, DuplicateActiveItem) as error:
+            result.skipped.append((name, error.message))
+            continue
+        active.add(item.medicine_name.lower())
+        result.added.append(item)
+    PrescriptionItem.objects.bulk_create(result.added)
+    return result
+
+
+def _copy_event(*, by: User, session: ConsultationSession, action: str, summary: str, result: CopyResult,
+                extra: dict) -> None:  # fmt: skip
+    record_event(
+        actor=by,
+        action=action,
+        target=session,
+        summary=summary,
+        changes={"session": session.session_number, "added": len(result.added), "skipped": len(result.skipped)} | extra,
+    )
+
+
+def apply_template(*, by: User, session: ConsultationSession, template: PrescriptionTemplate) -> CopyResult:
+    """Copy a template's medicines into the open session, each checked like a typed one.
+
+    Refuses: another hospital's session or template (NotFound); anyone but the session's doctor, or
+    another doctor's template (PermissionDenied); a completed session (Conflict). Items that fail a
+    check are skipped and listed with the reason. One transaction. Audit: prescription.template_apply.
+    """
+    ensure_same_hospital(by, template)
+    require(template.doctor_id == by.pk, "Only your own templates can be applied.")
+    with transaction.atomic():
+        session = _lock_open_session(by=by, session=session)
+        prescription, _ = ensure_prescription(visit=session.visit)
+        sources = list(template.items.select_related("formulary_entry"))
+        result = _copy_items(session=session, prescription=prescription, sources=sources)
+        _copy_event(by=by, session=session, action="prescription.template_apply", result=result,
+                    summary=f"Applied template #{template.pk} in session {session.session_number} of visit "
+                    f"#{session.visit_id}", extra={"template": template.pk})  # fmt: skip
+        return result
+
+
+def repeat_last_visit(*, by: User, session: ConsultationSession) -> CopyResult:
+    """Copy the active items of the patient's previous visit (in this hospital) into the open session.
+
+    Refuses: as apply_template; no earlier visit with a prescription (Invalid). Each item is checked
+    like a typed one; the refused are skipped with the reason. Audit: prescription.repeat.
+    """
+    with transaction.atomic():
+        session = _lock_open_session(by=by, session=session)
+        visit = session.visit
+        previous = (
+            Prescription.objects.filter(hospital_id=visit.hospital_id, visit__patient_id=visit.patient_id)
+            .exclude(visit_id=visit.pk)
+            .order_by("-visit__created_at", "-visit_id")
+            .first()
+        )
+        if previous is None:
+            raise Invalid("This patient has no earlier visit with a prescription to repeat.")
+        sources = list(
+            previous.items.filter(status=ItemStatus.ACTIVE)
+            .select_related("formulary_entry")
+            .order_by("created_at", "id")
+        )
+        prescription, _ = ensure_prescription(visit=visit)
+        result = _copy_items(session=session, prescription=prescription, sources=sources)
+        _copy_event(by=by, session=session, action="prescription.repeat", result=result,
+                    summary=f"Repeated the prescription of visit #{previous.visit_id} in visit #{visit.pk}",
+                    extra={"from_visit": previous.visit_id})  # fmt: skip
+        return result
+
+
+def create_template(*, by: User, session: ConsultationSession, name: str) -> PrescriptionTemplate:
+    """Save the session's active medicines as the doctor's named template.
+
+    Refuses: another hospital's session (NotFound); anyone but the session's doctor (PermissionDenied);
+    an empty or taken name, no active medicine (Invalid). Audit: prescription_template.create.
+    """
+    ensure_same_hospital(by, session)
+    require(can_change_prescription(by, session), "Only this session's doctor can save its medicines.")
+    name = clean_text(name)
+    with transaction.atomic():
+        template = PrescriptionTemplate(hospital_id=session.hospital_id, doctor=by, name=name)
+        full_clean_or_raise(template, exclude=["hospital", "doctor"])
+        if PrescriptionTemplate.objects.filter(doctor=by, name__iexact=name).exists():
+            raise Invalid.on_field("name", "You already have a template with this name.")
+        items = list(
+            PrescriptionItem.objects.filter(
+                hospital_id=session.hospital_id, prescription__visit_id=session.visit_id, status=ItemStatus.ACTIVE
+            ).order_by("created_at", "id")
+        )
+        if not items:
+            raise Invalid("There is no active medicine to save.")
+        template.save()
+        TemplateItem.objects.bulk_create(
+            TemplateItem(
+                hospital_id=session.hospital_id,
+                template=template,
+                position=n,
+                formulary_entry_id=item.formulary_entry_id,
+                **{f: getattr(item, f) for f in COPIED_FIELDS},
+            )
+            for n, item in enumerate(items)
+        )
+        record_event(
+            actor=by,
+            action="prescription_template.create",
+            target=template,
+            summary=f"Saved template #{template.pk} with {len(items)} medicine(s)",
+            changes={"name": template.name, "items": len(items)},
+        )
+        return template
+
+
+def delete_template(*, by: User, template: PrescriptionTemplate) -> None:
+    """Delete one of the doctor's own templates (a convenience, not a clinical record).
+
+    Refuses: another hospital's (NotFound); another doctor's (PermissionDenied).
+    Audit: prescription_template.delete.
+    """
+    ensure_same_hospital(by, template)
+    require(template.doctor_id == by.pk, "Only your own templates can be deleted.")
+    with transaction.atomic():
+        pk, name = template.pk, template.name
+        template.items.all().delete()
+        template.delete()
+        record_event(
+            actor=by,
+            action="prescription_template.delete",
+            target=None,
+            hospital=by.staff_hospital,
+            summary=f"Deleted template #{pk}",
+            changes={"name": name, "template": pk},
+        )
