@@ -11,8 +11,14 @@ from apps.consultations.services import record_session_view
 from apps.formulary.selectors import formulary_get, formulary_search
 from apps.opd import selectors, services
 from apps.prescriptions.forms import ItemForm
-from apps.prescriptions.selectors import item_get, prescription_for_visit
-from apps.prescriptions.services import add_prescription_item, stop_prescription_item
+from apps.prescriptions.selectors import item_get, prescription_for_visit, template_get, templates_for_doctor
+from apps.prescriptions.services import (
+    add_prescription_item,
+    apply_template,
+    create_template,
+    repeat_last_visit,
+    stop_prescription_item,
+)
 from apps.visits.selectors import visits_for_patient
 from common.exceptions import Conflict, Invalid, NotFound
 from common.mixins import (
@@ -66,6 +72,7 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
             "prescription": prescription_for_visit(hospital=hospital, visit=session.visit),
             "item_form": item_form or self.item_form(),
             "suggestions": suggestions,
+            "templates": templates_for_doctor(hospital=hospital, doctor=self.request.user),
         }
         if self.request.htmx:
             template, status = "opd/_prescription.html", 200
@@ -171,6 +178,40 @@ class AddItemView(SessionMixin, View):
             else:
                 return self.prescription_changed(f"Added {item.medicine_name}.")
         return self.consultation_page(item_form=form, status=400)
+
+
+class CopyItemsMixin:
+    def copied(self, result, what: str):
+        """Say what was added and, one by one, what was skipped and why (as warnings the doctor reads)."""
+        for name, reason in result.skipped:
+            messages.warning(self.request, f"{name} not added: {reason}.")
+        return self.prescription_changed(f"{what}: {len(result.added)} added, {len(result.skipped)} skipped.")
+
+
+class RepeatView(CopyItemsMixin, SessionMixin, View):
+    """ "Repeat last visit": the previous visit's active medicines, each checked like a typed one."""
+
+    role_check = can_change_prescription
+
+    def post(self, request, pk):
+        return self.copied(repeat_last_visit(by=request.user, session=self.session), "Repeated the last visit")
+
+
+class ApplyTemplateView(CopyItemsMixin, SessionMixin, View):
+    role_check = can_change_prescription
+
+    def post(self, request, pk):
+        template = template_get(hospital=request.user.hospital, template_id=request.POST.get("template") or 0)
+        result = apply_template(by=request.user, session=self.session, template=template)
+        return self.copied(result, f"Applied {template.name}")
+
+
+class SaveTemplateView(SessionMixin, View):
+    role_check = can_change_prescription
+
+    def post(self, request, pk):
+        template = create_template(by=request.user, session=self.session, name=request.POST.get("name", "")[:100])
+        return self.prescription_changed(f"Saved the medicines as “{template.name}”.")
 
 
 class StopItemView(SessionMixin, View):

@@ -97,3 +97,23 @@ def test_another_hospitals_entry_cannot_be_picked(client, doctor, session, other
 def test_only_the_doctor_gets_suggestions(client, receptionist, session):
     client.force_login(receptionist)
     assert client.get(reverse("opd:medicine_suggest", args=[session.pk]), {"q": "para"}).status_code == 403
+
+
+def test_repeat_and_templates_from_the_page_say_what_was_skipped(client, doctor, session):
+    from apps.prescriptions.services import add_prescription_item
+
+    earlier = ConsultationSessionFactory(
+        visit=VisitFactory(hospital=session.hospital, doctor=doctor, patient=session.visit.patient),
+        session_number=1, started=True, token_number=77,
+    )  # fmt: skip
+    dose = {"dosage": "500 mg", "dose_pattern": "1-0-1", "duration_value": 5, "duration_unit": "days"}
+    for name in ("Paracetamol", "Cetirizine"):
+        add_prescription_item(by=doctor, session=earlier, medicine_name=name, **dose)
+    add_prescription_item(by=doctor, session=session, medicine_name="Paracetamol", **dose)
+    client.force_login(doctor)
+    page = client.post(reverse("opd:repeat", args=[session.pk]), headers=HTMX).content.decode()
+    assert "1 added, 1 skipped" in page
+    assert "Paracetamol not added: already on this prescription." in page
+    page = client.post(reverse("opd:save_template", args=[session.pk]), {"name": "Cold"}, headers=HTMX).content.decode()
+    assert "Saved the medicines as “Cold”." in page
+    assert '<option value="' in page
