@@ -22,7 +22,9 @@ class Patient(HospitalScopedModel):
     phone_number = models.CharField(max_length=10, blank=True, validators=[phone_validator])
     address = models.TextField(blank=True, max_length=500)
     # The language of the medicines' timing on the print and the labels (SPEC §10).
-    preferred_language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    preferred_language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH, db_default=Language.ENGLISH
+    )
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from apps.consultations.selectors import session_get
 from apps.formulary.selectors import formulary_get
 from apps.prescriptions.models import Prescription, PrescriptionItem
-from common.api import HospitalObjectField
+from common.api import HospitalObjectField, IdField
 from common.dosing import DoseUnit, DurationUnit, FoodRelation
 
 
@@ -115,11 +115,11 @@ class TemplateItemOutput(serializers.Serializer):
     duration = serializers.CharField()
     instructions = serializers.CharField()
     dose_pattern = serializers.CharField()
-    formulary_entry = serializers.IntegerField(source="formulary_entry_id", allow_null=True)
+    formulary_entry = IdField(source="formulary_entry_id", allow_null=True, read_only=True)
 
 
 class TemplateOutput(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = IdField(read_only=True)
     name = serializers.CharField()
     items = TemplateItemOutput(many=True, source="items.all")
     created_at = serializers.DateTimeField()
@@ -135,7 +135,7 @@ class TemplateInput(RefuseUnknownFieldsMixin, serializers.Serializer):
 
 
 class ApplyTemplateInput(StopItemInput):
-    template = serializers.IntegerField(min_value=1, help_text="One of your own templates")
+    template = IdField(help_text="One of your own templates")
 
 
 class RepeatInput(StopItemInput):

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_prescribing_from_the_formulary_and_a_hindi_label(browser, live_server, clinic, size, screenshots):  # noqa: F811
+def test_prescribing_from_the_formulary_and_a_hindi_label(browser, live_server, clinic, size, screenshots):  # noqa: F811 (pytest passes the imported fixtures by name)
     doctor = User.objects.get(username="doc", role=Role.DOCTOR)
     FormularyEntryFactory(
         hospital=clinic, generic_name="Paracetamol", strength="500 mg", brand_names="Calpol", pack_size=10,

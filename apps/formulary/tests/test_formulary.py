@@ -121,7 +121,7 @@ def test_an_import_creates_and_updates_and_its_export_imports_back(hospital_admi
 class TestSearch:
     @pytest.fixture
     def entries(self, hospital):
-        make = lambda name, **kw: FormularyEntryFactory(hospital=hospital, generic_name=name, **kw)  # noqa: E731
+        make = lambda name, **kw: FormularyEntryFactory(hospital=hospital, generic_name=name, **kw)  # noqa: E731 (a one-line helper reads best here)
         return {
             "para": make("Paracetamol", brand_names="Crocin, Dolo"),
             "pan": make("Pantoprazole", strength="40 mg"),
@@ -131,7 +131,7 @@ class TestSearch:
         }
 
     def test_prefix_brand_typo_and_word_prefix(self, hospital, entries):
-        search = lambda q: [e.generic_name for e in selectors.formulary_search(hospital=hospital, q=q)]  # noqa: E731
+        search = lambda q: [e.generic_name for e in selectors.formulary_search(hospital=hospital, q=q)]  # noqa: E731 (a one-line helper reads best here)
         assert search("para") == ["Paracetamol"]
         assert search("dolo") == ["Paracetamol"]
         assert search("paracetmol") == ["Paracetamol"]
