@@ -94,6 +94,33 @@ MEDICINES = (
 FREQUENCIES = ("1-0-1", "1-1-1", "0-0-1", "1-0-0", "BD", "TDS", "OD", "SOS")
 DURATIONS = ("3 days", "5 days", "7 days", "10 days", "14 days", "1 month")
 INSTRUCTIONS = ("after food", "before food", "at bedtime", "", "", "with water")
+COMPLAINTS = (
+    ("Fever", "3 days"),
+    ("Cough", "5 days"),
+    ("Headache", "2 days"),
+    ("Body ache", "2 days"),
+    ("Loose stools", "1 day"),
+    ("Pain abdomen", "2 days"),
+    ("Sore throat", "3 days"),
+    ("Giddiness", ""),
+)
+DIAGNOSES = (
+    ("I10", "Essential (primary) hypertension"),
+    ("E11", "Type 2 diabetes mellitus"),
+    ("J06.9", "Acute upper respiratory infection, unspecified"),
+    ("A09", "Other gastroenteritis and colitis of infectious and unspecified origin"),
+    ("R50.9", "Fever, unspecified"),
+    ("M54.5", "Low back pain"),
+    ("K21.9", "Gastro-oesophageal reflux disease without oesophagitis"),
+)
+CERTAINTIES = ("provisional", "confirmed")
+NOTES = (
+    "Symptoms since the weekend",
+    "No similar episodes before",
+    "k/c/o HTN, on treatment",
+    "Compliant with medicines",
+)
+ADVICE = ("Plenty of oral fluids", "Salt restriction", "Rest for 3 days", "")
 AREAS = "MG Road,Station Road,Gandhi Nagar,Nehru Colony,Market Street,Temple Street,Lake View,Old Town".split(",")
 TIME_ZONE = "Asia/Kolkata"
 
@@ -184,6 +211,7 @@ class Generator:
         from django.utils import timezone
 
         from apps.accounts.models import User
+        from apps.accounts.usernames import username_key
         from apps.audit.chain import GENESIS, content_hash
         from apps.audit.models import AuditEvent
         from apps.audit.policy import allowed_changes
@@ -210,6 +238,8 @@ class Generator:
         self.users = Table(User, [
             "id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
             "is_staff", "is_active", "date_joined", "role", "hospital_id",
+            "qualification", "registration_council", "registration_number", "signature_text",
+            "username_key", "session_generation",
         ])  # fmt: skip
         self.patients = Table(Patient, [
             "id", "hospital_id", "created_at", "mrn_number", "full_name", "age", "gender", "phone_number",
@@ -231,11 +261,13 @@ class Generator:
         self.items = Table(PrescriptionItem, [
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "medicine_name", "dosage",
             "frequency", "duration", "instructions", "status", "stopped_in_session_id", "stopped_at",
+            "allergy_override_reason",
         ])  # fmt: skip
         self.dispense_records = Table(DispenseRecord, [
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "is_printed", "printed_at",
             "print_count", "is_dispensed", "dispensed_at", "dispensed_by_id",
         ])  # fmt: skip
+        self._notes_tables()
         self.audit = Table(AuditEvent, [
             "id", "created_at", "actor_id", "actor_username", "actor_role", "hospital_id", "action",
             "object_type", "object_id", "summary", "changes", "ip_address", "seq", "prev_hash", "hash",
@@ -243,10 +275,12 @@ class Generator:
         # Each hospital's audit chain as record_event extends it: (seq, hash) of its last event.
         self.chains: dict[int, tuple[int, str]] = {}
         self.genesis, self.content_hash, self.allowed_changes = GENESIS, content_hash, allowed_changes
+        self.username_key = username_key
         # Parents before children: each flush commits rows their foreign keys can find.
         self.tables = [
             self.hospitals, self.users, self.patients, self.visits, self.vitals, self.sessions,
-            self.prescriptions, self.items, self.dispense_records, self.audit,
+            self.prescriptions, self.items, self.dispense_records, self.records, self.complaints, self.diagnoses,
+            self.audit,
         ]  # fmt: skip
         self.tokens: dict[tuple[int, date], int] = {}
         self.staff: dict[int, dict[str, list[tuple[int, str, str]]]] = {}
@@ -332,6 +366,9 @@ class Generator:
         user_id = self.users.add(
             self.password_hash, None, role == "SUPER_ADMIN", username, first, last, f"{username}@bench.example",
             role == "SUPER_ADMIN", True, joined, role, hospital_id,
+            *(("MBBS", "Maharashtra Medical Council", f"MMC-{username.replace('_', '-').upper()}", "")
+              if role == "DOCTOR" else ("", "", "", "")),
+            self.username_key(username), 0,
         )  # fmt: skip
         return (user_id, username, role)
 
@@ -438,7 +475,7 @@ class Generator:
             moment += timedelta(seconds=self.random.randint(20, 90))
             item_id = self.items.add(
                 hospital_id, moment, prescription_id, session_id, name, dose, self.random.choice(FREQUENCIES),
-                self.random.choice(DURATIONS), self.random.choice(INSTRUCTIONS), "active", None, None,
+                self.random.choice(DURATIONS), self.random.choice(INSTRUCTIONS), "active", None, None, "",
             )  # fmt: skip
             self.event(
                 moment, doctor, hospital_id, "prescription.item_add", "prescriptions.prescriptionitem", item_id,
@@ -496,6 +533,7 @@ class Generator:
         prescription_id = self.prescriptions.add(hospital_id, started, visit_id)
         medicines = rnd.sample(MEDICINES, rnd.choice((1, 2, 2, 3, 3, 4)))
         items = self.consult(hospital_id, doctor, session_id, prescription_id, started, medicines)
+        self.notes(hospital_id, doctor, session_id, started)
         self.complete(hospital_id, doctor, session_id, completed)
         self.dispense(hospital_id, prescription_id, session_id, completed, "dispensed")
         if follow_up_day is not None:
@@ -516,6 +554,7 @@ class Generator:
             self.stop_item(stopped_id, session2, started2 + timedelta(seconds=30))
             unused = [m for m in MEDICINES if m not in medicines]
             self.consult(hospital_id, doctor, session2, prescription_id, started2, [rnd.choice(unused)], stopped_id)
+            self.notes(hospital_id, doctor, session2, started2)
             self.complete(hospital_id, doctor, session2, completed2)
             self.dispense(hospital_id, prescription_id, session2, completed2, "dispensed")
         if closer:
@@ -524,12 +563,47 @@ class Generator:
                 f"Closed visit #{visit_id}", {"is_active": [True, False]},
             )  # fmt: skip
 
+    # -- the consultation record (issue 15): kept apart from the rows above --------------------------
+    def _notes_tables(self) -> None:
+        from apps.consultations.models import Complaint, ConsultationRecord, Diagnosis
+
+        self.records = Table(ConsultationRecord, [
+            "id", "hospital_id", "created_at", "session_id", "history", "examination", "advice", "follow_up_date",
+            "follow_up_days", "updated_at",
+        ])  # fmt: skip
+        self.complaints = Table(
+            Complaint, ["id", "hospital_id", "created_at", "position", "record_id", "text", "duration"]
+        )
+        self.diagnoses = Table(Diagnosis, [
+            "id", "hospital_id", "created_at", "position", "record_id", "icd_code", "text", "kind", "certainty",
+        ])  # fmt: skip
+
+    def notes(self, hospital_id, doctor, session_id, started) -> None:
+        """The doctor's notes of a session: complaints, a line of history, one or two diagnoses, and the
+        audit event the record's service writes (field names only)."""
+        rnd = self.random
+        when = started + timedelta(minutes=2)
+        record_id = self.records.add(
+            hospital_id, when, session_id, f"{rnd.choice(NOTES)}.", "", rnd.choice(ADVICE), None,
+            rnd.choice((None, 3, 5, 7)), when,
+        )  # fmt: skip
+        for position, (text, duration) in enumerate(rnd.sample(COMPLAINTS, rnd.choice((1, 2, 2, 3))), start=1):
+            self.complaints.add(hospital_id, when, position, record_id, text, duration)
+        for position, (code, title) in enumerate(rnd.sample(DIAGNOSES, rnd.choice((1, 1, 2))), start=1):
+            kind = "primary" if position == 1 else "secondary"
+            self.diagnoses.add(hospital_id, when, position, record_id, code, title, kind, rnd.choice(CERTAINTIES))
+        self.event(
+            when, doctor, hospital_id, "consultation.record_update", "consultations.consultationrecord", record_id,
+            f"Wrote the record of session {session_id}", {"session": session_id,
+            "fields": ["advice", "complaints", "diagnoses", "history"], "record_created": True},
+        )  # fmt: skip
+
     def stop_item(self, item_id, session_id, when) -> None:
         """Marks an item, still buffered for COPY, stopped in `session_id`."""
         # Flushes happen between days, so an item added in this visit is still buffered.
         line_index = len(self.items.lines) - (self.items.next_id - item_id)
         fields = self.items.lines[line_index].split("\t")
-        fields[-3:] = ["stopped", str(session_id), when.isoformat()]
+        fields[-4:-1] = ["stopped", str(session_id), when.isoformat()]  # the last is allergy_override_reason
         self.items.lines[line_index] = "\t".join(fields)
 
     def live_day(self, hospital_id, day, count) -> None:
@@ -559,6 +633,7 @@ class Generator:
             prescription_id = self.prescriptions.add(hospital_id, started, visit_id)
             medicines = rnd.sample(MEDICINES, rnd.choice((1, 2, 3)))
             self.consult(hospital_id, doctor, session_id, prescription_id, started, medicines)
+            self.notes(hospital_id, doctor, session_id, started)
             if done:
                 self.complete(hospital_id, doctor, session_id, completed)
                 self.dispense(hospital_id, prescription_id, session_id, completed, stage)

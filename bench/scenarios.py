@@ -111,6 +111,41 @@ def _add_item(api: bool) -> Callable[[dict, Client], Iterator[Request]]:
     return requests
 
 
+def _save_record(api: bool) -> Callable[[dict, Client], Iterator[Request]]:
+    """The doctor's notes saved as they type: a PATCH of the record (API) or the page's form post (web),
+    in the started sessions of the add-item scenario (starting them again changes nothing)."""
+
+    def requests(plan: dict, client: Client) -> Iterator[Request]:
+        doctor = plan["users"]["doctor"]
+        sessions = plan["add_item_sessions"]["api" if api else "web"]
+        for session in sessions:
+            status, _ = client.send(Request("POST", f"/api/v1/sessions/{session}/start/", doctor, api=True))
+            if status != 200:
+                raise RuntimeError(f"Starting session {session} for the benchmark gave {status}.")
+        run, n = uuid.uuid4().hex[:6], 0
+        while True:
+            session = sessions[n % len(sessions)]
+            notes = {
+                "history": f"Bench notes {run}-{n}",
+                "complaints": [{"text": "Fever", "duration": f"{n % 9 + 1} days"}],
+            }
+            if api:
+                path = f"/api/v1/sessions/{session}/record/"
+                yield Request("PATCH", path, doctor, api=True, body={**notes, "diagnoses": [{"icd_code": "I10"}]})
+            else:
+                body = {
+                    "history": notes["history"],
+                    "complaint_text_1": "Fever",
+                    "complaint_duration_1": f"{n % 9 + 1} days",
+                }
+                yield Request(
+                    "POST", f"/consultations/sessions/{session}/record/", doctor, api=False, body=body, expect=(302,)
+                )
+            n += 1
+
+    return requests
+
+
 def _get(path: str, role: str, api: bool) -> Callable[[dict, Client], Iterator[Request]]:
     """A GET of `path` (formatted with the plan's ids and search terms) as the plan's user of `role`."""
     return _fixed(lambda plan: Request("GET", path.format(**plan["ids"], **plan["search"]), plan["users"][role], api))
@@ -137,12 +172,19 @@ SCENARIOS = [
     Scenario("API session", "read", _get("/api/v1/sessions/{consult_session}/", "doctor", api=True)),
     Scenario("API dispense records", "read", _get("/api/v1/pharmacy/dispense-records/", "pharmacy", api=True)),
     Scenario("API audit, hospital", "read", _get("/api/v1/audit/", "admin", api=True)),
+    # ICD-10 search over the whole code list (the in-memory index) and the consultation record.
+    Scenario("API ICD-10 search, shorthand", "read", _get("/api/v1/icd10/?q=HTN", "doctor", api=True)),
+    Scenario("API ICD-10 search, words", "read", _get("/api/v1/icd10/?q=infection+of", "doctor", api=True)),
+    Scenario("API ICD-10 search, code prefix", "read", _get("/api/v1/icd10/?q=J06", "doctor", api=True)),
+    Scenario("API record", "read", _get("/api/v1/sessions/{consult_session}/record/", "doctor", api=True)),
     Scenario("log in", "write", _log_in_page),
     Scenario("API log in (token)", "write", _log_in_api),
     Scenario("create visit", "write", _create_visit(api=False)),
     Scenario("API create visit", "write", _create_visit(api=True)),
     Scenario("add item", "write", _add_item(api=False)),
     Scenario("API add item", "write", _add_item(api=True)),
+    Scenario("save notes", "write", _save_record(api=False)),
+    Scenario("API save notes", "write", _save_record(api=True)),
 ]
 
 

@@ -166,6 +166,27 @@ class NothingToDispense(Conflict):
     code = "nothing_to_dispense"
 
 
+class AllergyConflict(Conflict):
+    """The medicine matches an active allergy of the patient: give an override reason to prescribe it anyway."""
+
+    code = "allergy_conflict"
+
+    def __init__(self, message: str, *, allergies):
+        self.allergies = list(allergies)
+        # The message also belongs to the field that lifts the refusal, so forms show it right there.
+        super().__init__(
+            message,
+            errors={"allergy_override_reason": [message]},
+            extra={"allergies": [allergy.pk for allergy in self.allergies]},
+        )
+
+
+class RegistrationMissing(Conflict):
+    """The doctor has no registration number, which a prescription must carry: the hospital admin adds it."""
+
+    code = "registration_missing"
+
+
 def domain_error_codes() -> dict[str, type[DomainError]]:
     """Every code of the hierarchy, for the OpenAPI schema and its test."""
     found: dict[str, type[DomainError]] = {}

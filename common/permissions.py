@@ -17,13 +17,20 @@ functions without an object, as the gate of a page or endpoint; services call
 | read the audit log (all / own)      | ✓  | ✓  |      |              |          |
 | list, create, manage accounts       | ✓¹ | ✓² |      |              |          |
 | staff roster pages, Today dashboard |    | ✓  |      |              |          |
+| edit a doctor's profile (reg. no.)  |    | ✓  |      |              |          |
 | search patients, open a chart       |    |    | ✓    | ✓            |          |
 | register / edit a patient           |    |    | ✓    |              |          |
+| record / retire allergies           |    |    | ✓    | ✓            |          |
+| read allergies and conditions       |    |    | ✓    | ✓            | ✓        |
 | create a visit, start a follow-up   |    |    | ✓    |              |          |
 | read / close a visit                |    |    | ✓    | own visits   |          |
 | see the queue                       |    |    |      | ✓ (own)      |          |
 | view / start / complete a session   |    |    |      | own sessions |          |
 | change a prescription               |    |    |      | own sessions |          |
+| read / write the consultation record |   |    |      | own sessions |          |
+| search ICD-10                       |    |    |      | ✓            |          |
+| read the hospital's pick lists      |    | ✓  |      | ✓            |          |
+| edit pick lists and ICD shorthand   |    | ✓  |      |              |          |
 | read a prescription                 |    |    |      | own visits   | ✓        |
 | edit, import, export the formulary  |    | ✓  |      |              |          |
 | read and search the formulary       |    | ✓  |      | ✓            |          |
@@ -108,6 +115,11 @@ def can_manage_staff(user: Any) -> bool:
     return has_role(user, Role.HOSPITAL_ADMIN)
 
 
+def can_edit_doctor_profile(user: Any) -> bool:
+    """A doctor's qualification, registration council and number, signature text (SPEC §9): the hospital admin."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
+
+
 def can_view_hospital_dashboard(user: Any) -> bool:
     """The hospital admin's "Today" page."""
     return has_role(user, Role.HOSPITAL_ADMIN)
@@ -127,6 +139,16 @@ def can_register_patient(user: Any) -> bool:
 
 def can_edit_patient(user: Any) -> bool:
     return has_role(user, Role.RECEPTIONIST)
+
+
+def can_record_allergies(user: Any) -> bool:
+    """Record or retire a patient's allergies and chronic conditions: the front desk or any doctor (SPEC §9)."""
+    return has_role(user, Role.RECEPTIONIST, Role.DOCTOR)
+
+
+def can_read_allergies(user: Any) -> bool:
+    """Read a patient's allergies and conditions: who records them, and the pharmacy that dispenses (SPEC §1)."""
+    return has_role(user, Role.RECEPTIONIST, Role.DOCTOR, Role.MEDICAL_STAFF)
 
 
 def can_create_visit(user: Any) -> bool:
@@ -184,6 +206,31 @@ def can_read_prescription(user: Any, prescription: Any = None) -> bool:
     if has_role(user, Role.MEDICAL_STAFF):
         return True
     return _is_the_doctor_of(user, prescription.visit if prescription is not None else None)
+
+
+def can_read_record(user: Any, session: Any = None) -> bool:
+    """Read a session's consultation record (complaints, diagnoses, …): its own doctor."""
+    return _is_the_doctor_of(user, session)
+
+
+def can_write_record(user: Any, session: Any = None) -> bool:
+    """Write the consultation record of one's own session (the open, started state is the service's rule)."""
+    return _is_the_doctor_of(user, session)
+
+
+def can_search_icd10(user: Any) -> bool:
+    """Search the ICD-10 code list (with the hospital's shorthand) to write a diagnosis."""
+    return has_role(user, Role.DOCTOR)
+
+
+def can_read_pick_lists(user: Any) -> bool:
+    """The hospital's complaint, test and advice lists and its ICD shorthand: the doctor picks, the admin edits."""
+    return has_role(user, Role.DOCTOR, Role.HOSPITAL_ADMIN)
+
+
+def can_manage_pick_lists(user: Any) -> bool:
+    """Add to or retire from the hospital's complaint, test and advice lists and its ICD shorthand."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
 
 
 def _is_the_doctor_of(user: Any, obj: Any) -> bool:

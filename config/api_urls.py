@@ -4,6 +4,15 @@ from django.urls import path
 
 from apps.accounts.api import MeApi, TokenApi, UserDetailApi, UserListApi
 from apps.audit.api import AuditEventListApi
+from apps.consultations.api import (
+    IcdSearchApi,
+    IcdSynonymDetailApi,
+    IcdSynonymListApi,
+    PickListEntryDetailApi,
+    PickListEntryListApi,
+    PickListsApi,
+    RecordApi,
+)
 from apps.formulary.api import (
     FormularyDetailApi,
     FormularyExportApi,
@@ -13,7 +22,7 @@ from apps.formulary.api import (
 )
 from apps.hospitals.api import HospitalDetailApi, HospitalListApi
 from apps.opd.api import CompleteSessionApi, QueueApi, SessionApi, StartSessionApi
-from apps.patients.api import PatientDetailApi, PatientListApi
+from apps.patients.api import AllergyDetailApi, AllergyListApi, PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
 from apps.prescriptions.api import (
     AddItemApi,
@@ -35,6 +44,8 @@ urlpatterns = [
     path("users/<id:pk>/", UserDetailApi.as_view(), name="user"),
     path("patients/", PatientListApi.as_view(), name="patients"),
     path("patients/<id:pk>/", PatientDetailApi.as_view(), name="patient"),
+    path("patients/<id:pk>/allergies/", AllergyListApi.as_view(), name="patient-allergies"),
+    path("patients/<id:pk>/allergies/<id:allergy_id>/", AllergyDetailApi.as_view(), name="patient-allergy"),
     # Not in the SPEC table: the front desk needs the doctors' ids to create a visit.
     path("doctors/", DoctorListApi.as_view(), name="doctors"),
     path("visits/", VisitListApi.as_view(), name="visits"),
@@ -45,6 +56,14 @@ urlpatterns = [
     path("sessions/<id:pk>/", SessionApi.as_view(), name="session"),
     path("sessions/<id:pk>/start/", StartSessionApi.as_view(), name="session-start"),
     path("sessions/<id:pk>/complete/", CompleteSessionApi.as_view(), name="session-complete"),
+    path("sessions/<id:pk>/record/", RecordApi.as_view(), name="session-record"),
+    path("icd10/", IcdSearchApi.as_view(), name="icd10"),
+    # Not in the SPEC table: the hospital admin edits the lists and shorthand the doctor picks from (§9).
+    path("icd10/synonyms/", IcdSynonymListApi.as_view(), name="icd10-synonyms"),
+    path("icd10/synonyms/<id:pk>/", IcdSynonymDetailApi.as_view(), name="icd10-synonym"),
+    path("pick-lists/", PickListsApi.as_view(), name="pick-lists"),
+    path("pick-lists/entries/", PickListEntryListApi.as_view(), name="pick-list-entries"),
+    path("pick-lists/entries/<id:pk>/", PickListEntryDetailApi.as_view(), name="pick-list-entry"),
     path("prescriptions/<id:pk>/", PrescriptionApi.as_view(), name="prescription"),
     path("prescriptions/<id:pk>/items/", AddItemApi.as_view(), name="prescription-items"),
     path("prescriptions/<id:pk>/items/stop/", StopItemByNameApi.as_view(), name="prescription-item-stop-by-name"),

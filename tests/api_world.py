@@ -3,9 +3,11 @@
 from types import SimpleNamespace
 
 from apps.accounts.tests.factories import UserFactory
+from apps.consultations.services import add_icd_synonym, add_pick_list_entry
 from apps.formulary.tests.factories import FormularyEntryFactory
 from apps.opd.services import complete_consultation, start_consultation
-from apps.patients.services import create_patient
+from apps.patients.models import AllergyKind, AllergySeverity
+from apps.patients.services import create_patient, record_allergy
 from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.services import mark_as_printed
 from apps.prescriptions.services import add_prescription_item
@@ -17,7 +19,8 @@ MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
 
 def build_world(hospital, prefix: str) -> SimpleNamespace:
     """Staff of each role; `visit` has a started session with one item; `visit2`'s session is completed,
-    its record printed; `waiting` is a session the doctor has not started; `patient3` has no visit yet."""
+    its record printed; `waiting` is a session the doctor has not started; `patient3` has no visit yet.
+    `patient` (of `visit`) is allergic to penicillin (`allergy`)."""
     users = {
         role: UserFactory(role=getattr(Role, role.upper()), hospital=hospital, username=f"{prefix}{role}")
         for role in ("hospital_admin", "receptionist", "doctor", "medical_staff")
@@ -28,6 +31,14 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         create_patient(by=desk, full_name=f"Patient {n}", age=40, gender="F", phone_number=f"98765{n:05d}")
         for n in (1, 2, 3, 4)
     ]
+    allergy = record_allergy(
+        by=desk,
+        patient=patients[0],
+        substance="Penicillin",
+        kind=AllergyKind.DRUG,
+        severity=AllergySeverity.SEVERE,
+        reaction="Rash all over",
+    )
     visit = create_visit_with_vitals(by=desk, patient=patients[0], doctor=doctor, vitals={"pulse_rate": 72})
     session = start_consultation(by=doctor, session=visit.sessions.get())
     item = add_prescription_item(by=doctor, session=session, medicine_name="Paracetamol", **MEDICINE)
@@ -38,12 +49,15 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     waiting = create_visit_with_vitals(by=desk, patient=patients[3], doctor=doctor).opened_session
     record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
     entry = FormularyEntryFactory(hospital=hospital, generic_name="Zinc", strength="20 mg", pack_size=10)
+    pick_entry = add_pick_list_entry(by=users["hospital_admin"], kind="advice", text="Walk for 30 minutes")
+    synonym = add_icd_synonym(by=users["hospital_admin"], term="BP", icd_code="I10")
     return SimpleNamespace(
         entry=entry,
         hospital=hospital,
         doctor2=doctor2,
         **users,
         patient=patients[0],
+        allergy=allergy,
         patient3=patients[2],
         visit=visit,
         session=session,
@@ -52,4 +66,6 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         visit2=visit2,
         record=record,
         waiting=waiting,
+        pick_entry=pick_entry,
+        synonym=synonym,
     )

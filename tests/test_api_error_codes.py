@@ -33,6 +33,8 @@ ERRORS = [
     ("a follow-up while a session is open", "receptionist", "POST", lambda w: f"/visits/{w.visit.pk}/follow-up/", None, 409, "session_still_open"),
     ("closing while a session is open", "receptionist", "POST", lambda w: f"/visits/{w.visit.pk}/close/", None, 409, "session_still_open"),
     ("a medicine already active", "doctor", "POST", lambda w: f"/prescriptions/{w.prescription.pk}/items/", lambda w: item(w, medicine_name="PARACETAMOL"), 409, "duplicate_active_item"),
+    ("a medicine the patient is allergic to", "doctor", "POST", lambda w: f"/prescriptions/{w.prescription.pk}/items/", lambda w: item(w, medicine_name="Penicillin V"), 409, "allergy_conflict"),
+    ("completing without a registration number", "doctor2", "POST", lambda w: f"/sessions/{w.unregistered.pk}/complete/", None, 409, "registration_missing"),
     ("stopping what is stopped", "doctor", "POST", lambda w: f"/prescriptions/{w.prescription.pk}/items/{w.stopped.pk}/stop/", lambda w: {"session": w.session.pk}, 409, "item_not_active"),
     ("completing before starting", "doctor", "POST", lambda w: f"/sessions/{w.waiting.pk}/complete/", None, 409, "session_not_started"),
     ("completing twice", "doctor", "POST", lambda w: f"/sessions/{w.visit2.sessions.get(session_number=1).pk}/complete/", None, 409, "session_not_open"),
@@ -46,11 +48,12 @@ ERRORS = [
 
 @pytest.fixture
 def world(hospital, other_hospital):
+    from apps.accounts.services import update_staff_details
     from apps.opd.services import complete_consultation, start_consultation
     from apps.pharmacy.models import DispenseRecord
     from apps.pharmacy.services import mark_as_dispensed
     from apps.prescriptions.services import add_prescription_item, stop_prescription_item
-    from apps.visits.services import start_follow_up
+    from apps.visits.services import create_visit_with_vitals, start_follow_up
 
     world = build_world(hospital, "")
     world.other = build_world(other_hospital, "x_")
@@ -64,6 +67,11 @@ def world(hospital, other_hospital):
     second = start_consultation(by=world.doctor, session=start_follow_up(by=world.receptionist, visit=world.visit2))
     complete_consultation(by=world.doctor, session=second)
     world.unprinted = DispenseRecord.objects.get(session=second)
+    # doctor2 writes a prescription, then is found to have no registration number.
+    visit = create_visit_with_vitals(by=world.receptionist, patient=world.patient3, doctor=world.doctor2)
+    world.unregistered = start_consultation(by=world.doctor2, session=visit.opened_session)
+    add_prescription_item(by=world.doctor2, session=world.unregistered, medicine_name="Iron", **MEDICINE)
+    world.doctor2 = update_staff_details(by=world.hospital_admin, user=world.doctor2, registration_number="")
     world.hospital.max_medical_staff = 1
     world.hospital.save(update_fields=["max_medical_staff"])
     world.visit2.refresh_from_db()

@@ -17,6 +17,7 @@ from apps.accounts import services as accounts
 from apps.audit import services as audit
 from apps.audit.models import AuditEvent
 from apps.consultations import services as consultations
+from apps.consultations.models import IcdSynonym, PickListEntry
 from apps.formulary import services as formulary
 from apps.hospitals import services as hospitals
 from apps.opd import services as opd
@@ -66,6 +67,9 @@ ACTIONS = [
     (accounts.record_logout, "auth.logout", lambda w: accounts.record_logout(user=w.doctor)),
     (patients.create_patient, "patient.create", lambda w: patients.create_patient(by=w.receptionist, full_name="New", age=3, gender="M")),
     (patients.update_patient, "patient.update", lambda w: patients.update_patient(by=w.receptionist, patient=w.patient, full_name="Renamed Patient", phone_number="9123456789", address="Elsewhere")),
+    (patients.record_allergy, "allergy.create", lambda w: patients.record_allergy(by=w.doctor, patient=w.patient3, substance="Sulfa drugs", kind="drug", severity="moderate", reaction="Hives")),
+    (patients.record_allergy, "allergy.create", lambda w: patients.record_allergy(by=w.receptionist, patient=w.patient3, category="condition", substance="Type 2 diabetes", icd_code="E11")),
+    (patients.retire_allergy, "allergy.retire", lambda w: patients.retire_allergy(by=w.receptionist, allergy=w.allergy)),
     (visits.create_visit_with_vitals, "visit.create", lambda w: visits.create_visit_with_vitals(by=w.receptionist, patient=w.patient3, doctor=w.doctor, vitals={"pulse_rate": 80, "blood_pressure": "135/85", "temperature_c": "38.6", "weight_kg": "71.3"})),
     (visits.start_follow_up, "visit.follow_up", lambda w: visits.start_follow_up(by=w.receptionist, visit=w.visit2)),
     (visits.close_visit, "visit.close", lambda w: visits.close_visit(by=w.doctor, visit=w.visit2)),
@@ -74,7 +78,14 @@ ACTIONS = [
     (opd.complete_consultation, "session.complete", lambda w: opd.complete_consultation(by=w.doctor, session=w.session)),
     (prescriptions.record_prescription_view, "prescription.view", lambda w: prescriptions.record_prescription_view(by=w.medical_staff, prescription=w.prescription)),
     (prescriptions.add_prescription_item, "prescription.item_add", lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="Cetirizine", instructions="after food", **MEDICINE)),
+    (prescriptions.add_prescription_item, "prescription.item_add", lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="Benzathine penicillin", allergy_override_reason="Tolerated it last year under watch", **MEDICINE)),
+    (accounts.update_staff_details, "user.update", lambda w: accounts.update_staff_details(by=w.hospital_admin, user=w.doctor, qualification="MBBS, MD", registration_council="Maharashtra Medical Council", registration_number="MMC-2011/04567")),
     (prescriptions.stop_prescription_item, "prescription.item_stop", lambda w: prescriptions.stop_prescription_item(by=w.doctor, session=w.session, item=w.item)),
+    (consultations.update_consultation_record, "consultation.record_update", lambda w: consultations.update_consultation_record(by=w.doctor, session=w.session, complaints=[{"text": "Fever", "duration": "3 days"}], history="Fever since Monday evening", examination="Throat congested", diagnoses=[{"icd_code": "J06.9", "kind": "primary", "certainty": "provisional"}, {"text": "Viral fever?"}], investigations=["Dengue NS1 / IgM"], advice="Plenty of oral fluids", follow_up_days=5)),
+    (consultations.add_pick_list_entry, "picklist.create", lambda w: consultations.add_pick_list_entry(by=w.hospital_admin, kind="investigation", text="Serum ferritin")),
+    (consultations.set_pick_list_entry_status, "picklist.update", lambda w: consultations.set_pick_list_entry_status(by=w.hospital_admin, entry=PickListEntry.objects.create(hospital=w.hospital, kind="advice", text="Walk daily"), is_active=False)),
+    (consultations.add_icd_synonym, "icd_synonym.create", lambda w: consultations.add_icd_synonym(by=w.hospital_admin, term="ht2", icd_code="I15.9")),
+    (consultations.set_icd_synonym_status, "icd_synonym.update", lambda w: consultations.set_icd_synonym_status(by=w.hospital_admin, synonym=IcdSynonym.objects.create(hospital=w.hospital, term="HT2", icd_code="I15.9"), is_active=False)),
     (pharmacy.record_dispense_view, "dispense.view", lambda w: pharmacy.record_dispense_view(by=w.medical_staff, record=w.record, page="labels")),
     (pharmacy.mark_as_printed, "dispense.print", lambda w: pharmacy.mark_as_printed(by=w.medical_staff, record=w.record)),
     (pharmacy.mark_as_dispensed, "dispense.dispense", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
@@ -115,7 +126,21 @@ REFUSALS = [
     ("another doctor starts the session", None, lambda w: opd.start_consultation(by=w.doctor2, session=w.waiting)),
     ("completing before starting", None, lambda w: opd.complete_consultation(by=w.doctor, session=w.waiting)),
     ("completing twice", None, lambda w: opd.complete_consultation(by=w.doctor, session=w.visit2.sessions.get())),
+    ("record written by another doctor", None, lambda w: consultations.update_consultation_record(by=w.doctor2, session=w.session, history="Cough")),
+    ("record with a code ICD-10 does not have", None, lambda w: consultations.update_consultation_record(by=w.doctor, session=w.session, history="Cough", diagnoses=[{"icd_code": "Q99.99"}])),
+    ("record of a session not started", None, lambda w: consultations.update_consultation_record(by=w.doctor, session=w.waiting, history="Cough")),
+    ("record of a completed session", None, lambda w: consultations.update_consultation_record(by=w.doctor, session=w.visit2.sessions.get(), history="Cough")),
+    ("oversized history", None, lambda w: consultations.update_consultation_record(by=w.doctor, session=w.session, history="x" * 4001)),
+    ("pick list edited by a doctor", None, lambda w: consultations.add_pick_list_entry(by=w.doctor, kind="advice", text="Rest")),
+    ("shorthand with an unknown code", None, lambda w: consultations.add_icd_synonym(by=w.hospital_admin, term="XX", icd_code="Q99.99")),
     ("duplicate medicine", None, lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="PARACETAMOL", **MEDICINE)),
+    ("a medicine the patient is allergic to", None, lambda w: prescriptions.add_prescription_item(by=w.doctor, session=w.session, medicine_name="Penicillin V", **MEDICINE)),
+    ("allergy recorded twice", None, lambda w: patients.record_allergy(by=w.receptionist, patient=w.patient, substance="PENICILLIN", kind="drug", severity="mild")),
+    ("allergy recorded by the pharmacy", None, lambda w: patients.record_allergy(by=w.medical_staff, patient=w.patient3, substance="Egg", kind="food", severity="mild")),
+    ("allergy without its severity", None, lambda w: patients.record_allergy(by=w.doctor, patient=w.patient3, substance="Egg", kind="food")),
+    ("another hospital's allergy retired", None, lambda w: patients.retire_allergy(by=w.other.receptionist, allergy=w.allergy)),
+    ("completing without a registration number", lambda w: setattr(w, "doctor", accounts.update_staff_details(by=w.hospital_admin, user=w.doctor, registration_number="")), lambda w: opd.complete_consultation(by=w.doctor, session=w.session)),
+    ("a profile for a receptionist", None, lambda w: accounts.update_staff_details(by=w.hospital_admin, user=w.receptionist, qualification="MBBS")),
     ("stopping what is not active", None, lambda w: prescriptions.stop_prescription_item(by=w.doctor, session=w.session, medicine_name="Unknown")),
     ("prescription read by the front desk", None, lambda w: prescriptions.record_prescription_view(by=w.receptionist, prescription=w.prescription)),
     ("dispense page read by a doctor", None, lambda w: pharmacy.record_dispense_view(by=w.doctor, record=w.record, page="labels")),
@@ -149,6 +174,7 @@ NOT_ACTIONS = {
     "validate_entry",
     "check_formulary_csv",
     "export_formulary_csv",
+    "check_allergies",
     "get_or_create_dispense_record",
     "record_event",
     "diff",

@@ -16,7 +16,8 @@ import pytest
 
 from apps.audit.models import AuditEvent
 from apps.audit.policy import WITHHELD
-from apps.patients.models import Patient
+from apps.consultations.models import Complaint, ConsultationRecord, Diagnosis, Investigation
+from apps.patients.models import Patient, PatientAllergy
 from apps.prescriptions.models import PrescriptionItem
 from apps.visits.models import PatientVitals
 from tests.test_audit_completeness import ACTIONS
@@ -29,6 +30,7 @@ PERSONAL_FIELDS = {
     "full_name", "age", "gender", "phone_number", "address",
     "medicine_name", "dosage", "frequency", "duration", "instructions",
     "first_name", "last_name", "email", "password",
+    "substance", "kind", "severity", "reaction", "icd_code", "allergy_override_reason",
 }  # fmt: skip
 VITALS_FIELDS = {"height_cm", "weight_kg", "blood_pressure", "pulse_rate", "temperature_c"}
 
@@ -40,8 +42,16 @@ def clinical_values() -> set[str]:
         values |= {patient.full_name, patient.phone_number, patient.address}
     for item in PrescriptionItem.objects.all():
         values |= {item.medicine_name, item.dosage, item.frequency, item.duration, item.instructions}
+        values |= {item.allergy_override_reason}
+    for allergy in PatientAllergy.objects.all():
+        values |= {allergy.substance, allergy.reaction, allergy.icd_code}
     for vitals in PatientVitals.objects.all():
         values |= {vitals.blood_pressure, *(str(v) for v in (vitals.height_cm, vitals.weight_kg, vitals.temperature_c))}
+    for record in ConsultationRecord.objects.all():
+        values |= {record.history, record.examination, record.advice}
+    for model in (Complaint, Diagnosis, Investigation):
+        values |= {line.text for line in model.objects.all()}
+    values |= {c.duration for c in Complaint.objects.all()} | {d.icd_code for d in Diagnosis.objects.all()}
     # Whole numbers (ages, a pulse) look like any id or count: the field check below covers them.
     return {value for value in values if value and value != "None" and not value.isdigit()}
 

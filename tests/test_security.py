@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from apps.opd.services import complete_consultation, start_consultation
-from apps.patients.services import create_patient
+from apps.patients.services import create_patient, record_allergy
 from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.services import mark_as_printed
 from apps.prescriptions.services import add_prescription_item
@@ -93,12 +93,18 @@ PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 @pytest.fixture
 def hostile_day(hospital, receptionist, doctor, medical_staff):
-    """A day whose every piece of user text is an attack: patient name and address, medicine, instructions."""
+    """A day whose every piece of user text is an attack: patient name and address, medicine, instructions,
+    an allergy's substance and reaction, a chronic condition, an allergy override's reason."""
     patient = create_patient(by=receptionist, full_name=f"Ravi {PAYLOAD}", age=40, gender="M", address=PAYLOAD)
+    record_allergy(by=receptionist, patient=patient, substance=f"Sulfa {PAYLOAD}"[:120], kind="drug",
+                   severity="severe", reaction=PAYLOAD)  # fmt: skip
+    record_allergy(by=receptionist, patient=patient, category="condition", substance=PAYLOAD)
     visit = create_visit_with_vitals(by=receptionist, patient=patient, doctor=doctor)
     session = start_consultation(by=doctor, session=visit.sessions.get())
     medicine = {"dosage": "1 tab", "frequency": "OD", "duration": "3 days", "instructions": PAYLOAD}
     add_prescription_item(by=doctor, session=session, medicine_name=f"Drug {PAYLOAD}"[:200], **medicine)
+    overridden = {"medicine_name": f"Sulfa {PAYLOAD}"[:120], "allergy_override_reason": PAYLOAD}
+    assert add_prescription_item(by=doctor, session=session, **overridden, **medicine).allergy_overridden
     # A second patient still in the queue, so the queue shows the name too.
     waiting = create_patient(by=receptionist, full_name=f"Mira {PAYLOAD}", age=30, gender="F", address=PAYLOAD)
     create_visit_with_vitals(by=receptionist, patient=waiting, doctor=doctor)
@@ -117,6 +123,7 @@ def test_user_text_renders_inert_on_every_page_that_shows_it(
             reverse("visits:front_desk") + "?q=Ravi",
             reverse("visits:patient", args=[patient.pk]),
             reverse("patients:edit", args=[patient.pk]),
+            reverse("patients:allergies", args=[patient.pk]),
         ],
         doctor: [reverse("opd:queue"), reverse("opd:session", args=[session.pk])],
         medical_staff: [
@@ -140,7 +147,7 @@ def test_user_text_renders_inert_on_every_page_that_shows_it(
             checked += html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") > 0
     # Every page shows some of the text, escaped, but the dashboard (counts only) and the audit log, which
     # holds no patient's name, address or medicine (apps/audit/policy.py).
-    assert checked >= 10
+    assert checked >= 11
 
 
 @pytest.mark.django_db

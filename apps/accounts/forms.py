@@ -33,3 +33,18 @@ class StaffEditForm(BootstrapFormMixin, forms.Form):
         strip=False,
         help_text="Leave empty to keep the current password. A new one logs the user out everywhere.",
     )
+
+
+class DoctorEditForm(StaffEditForm):
+    """A doctor's account and profile (SPEC §9): what the printed prescription says about its doctor."""
+
+    qualification = forms.CharField(max_length=120, required=False, help_text="e.g. MBBS, MD (Medicine)")
+    registration_council = forms.CharField(max_length=120, required=False, help_text="e.g. Maharashtra Medical Council")
+    registration_number = forms.CharField(
+        max_length=50,
+        required=False,
+        help_text="e.g. MMC-2011/04567. Without it the doctor cannot complete a consultation with medicines.",
+    )
+    signature_text = forms.CharField(max_length=200, required=False, help_text="Printed above the signature line.")
+
+    field_order = [*StaffEditForm.base_fields, "qualification", "registration_council", "registration_number"]

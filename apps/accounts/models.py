@@ -47,6 +47,14 @@ class User(AbstractUser):
         "hospitals.Hospital", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
 
+    # A doctor's profile (SPEC §9), edited by the hospital admin and printed on the prescription. An Indian
+    # prescription must carry the registration number: without it a doctor cannot complete a session that
+    # hands medicines to the pharmacy (opd.services.complete_consultation). Empty for the other roles.
+    qualification = models.CharField(max_length=120, blank=True)
+    registration_council = models.CharField(max_length=120, blank=True)
+    registration_number = models.CharField(max_length=50, blank=True)
+    signature_text = models.CharField(max_length=200, blank=True)
+
     objects: ClassVar[ClinicUserManager] = ClinicUserManager()
     deletion_refusal = (
         "A user account is never deleted: the audit trail and clinical records name it. Deactivate it instead."

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from apps.accounts.models import User
 from common.api import IdField
 from common.constants import Role
+from common.strict_input import VisibleText
 
 
 class UserOutput(serializers.ModelSerializer):
@@ -25,6 +26,10 @@ class UserOutput(serializers.ModelSerializer):
             "is_active",
             "last_login",
             "date_joined",
+            "qualification",
+            "registration_council",
+            "registration_number",
+            "signature_text",
         ]
         read_only_fields = fields
 
@@ -41,7 +46,11 @@ class UserCreateInput(serializers.Serializer):
 
 
 class UserUpdateInput(serializers.Serializer):
-    """Role and hospital never change; what is not here cannot be set."""
+    """Role and hospital never change; what is not here cannot be set (and is ignored: a PATCH of `role`
+    answers with the account unchanged, tests/test_api_bad_input.py).
+
+    The profile fields are a doctor's, set by their hospital admin (SPEC §9): a doctor without a
+    registration number cannot complete a consultation with medicines."""
 
     username = serializers.CharField(required=False, max_length=150)
     password = serializers.CharField(required=False, write_only=True, max_length=128)
@@ -49,6 +58,14 @@ class UserUpdateInput(serializers.Serializer):
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     email = serializers.EmailField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
+    qualification = VisibleText(required=False, allow_blank=True, max_length=120, help_text="e.g. MBBS, MD (Medicine)")
+    registration_council = VisibleText(
+        required=False, allow_blank=True, max_length=120, help_text="e.g. Maharashtra Medical Council"
+    )
+    registration_number = VisibleText(
+        required=False, allow_blank=True, max_length=50, help_text="e.g. MMC-2011/04567 (letters, digits, . / -)"
+    )
+    signature_text = VisibleText(required=False, allow_blank=True, max_length=200, help_text="Printed above the line.")
 
 
 class TokenInput(serializers.Serializer):

@@ -1,4 +1,5 @@
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -16,10 +17,14 @@ from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from common.constants import STAFF_LIMIT_FIELDS, Role
 from common.exceptions import Invalid, LimitReached, NotFound
-from common.permissions import can_create_user_with_role, can_manage_user, has_role, require
+from common.permissions import can_create_user_with_role, can_edit_doctor_profile, can_manage_user, has_role, require
+from common.validation import clean_text
 
 DUPLICATE_USERNAME = "A user with that username already exists."
 DETAIL_FIELDS = ["username", "first_name", "last_name", "email"]
+# A doctor's profile (SPEC §9): what the printed prescription says about its doctor.
+PROFILE_FIELDS = ["qualification", "registration_council", "registration_number", "signature_text"]
+_REGISTRATION_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]*$")
 
 
 def can_create_staff(hospital: Hospital, role: str) -> bool:
@@ -185,29 +190,57 @@ def update_staff_details(
     first_name: str | None = None,
     last_name: str | None = None,
     email: str | None = None,
+    qualification: str | None = None,
+    registration_council: str | None = None,
+    registration_number: str | None = None,
+    signature_text: str | None = None,
 ) -> User:
-    """Change a staff member's username, name, e-mail or password.
+    """Change a staff member's username, name, e-mail or password, and a doctor's profile.
 
-    A new password ends every session and API token of that user.
-    Refuses: a user out of the actor's reach (NotFound / PermissionDenied); a taken
-    username or a weak password (Invalid). Audit: user.update, or
-    user.password_change when only the password changed; the password itself is
-    never recorded.
+    A new password ends every session and API token of that user. The profile
+    (qualification, registration council and number, signature text) is a doctor's
+    only, edited by their hospital admin. Refuses: a user out of the actor's reach
+    (NotFound / PermissionDenied); profile fields from anyone but the hospital admin
+    (PermissionDenied); profile fields for a user who is not a doctor, a registration
+    number with other than letters, digits, space, ". / -", a taken username or a weak
+    password (Invalid). Audit: user.update, or user.password_change when only the
+    password changed; the password itself is never recorded.
     """
     _ensure_manageable(by, user)
+    profile = {
+        "qualification": qualification,
+        "registration_council": registration_council,
+        "registration_number": registration_number,
+        "signature_text": signature_text,
+    }
+    profile = {field: clean_text(value) for field, value in profile.items() if value is not None}
+    if profile:
+        require(can_edit_doctor_profile(by), "Only the hospital admin edits a doctor's profile.")
+        if user.role != Role.DOCTOR:
+            raise Invalid(
+                "Only a doctor has a qualification and registration.",
+                errors={field: ["Only a doctor has a qualification and registration."] for field in profile},
+            )
+        number = profile.get("registration_number")
+        if number and not _REGISTRATION_NUMBER.match(number):
+            raise Invalid.on_field(
+                "registration_number", "Use letters, digits, spaces and . / - only, e.g. MMC-2011/04567."
+            )
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        before = snapshot(user, DETAIL_FIELDS)
+        before = snapshot(user, DETAIL_FIELDS + PROFILE_FIELDS)
         if username is not None:
             user.username = _clean_username(username, exclude_pk=user.pk)
         for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
             if value is not None:
                 setattr(user, field, value.strip())
+        for field, value in profile.items():
+            setattr(user, field, value)
         try:
             user.full_clean(exclude=["password", "username"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise Invalid.from_validation_error(error) from None
-        changes = diff(user, before, DETAIL_FIELDS)
+        changes = diff(user, before, DETAIL_FIELDS + PROFILE_FIELDS)
         fields = list(changes)
         if password:
             _validate_password(password, user)

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from apps.accounts import selectors, services
-from apps.accounts.forms import StaffCreateForm, StaffEditForm
+from apps.accounts.forms import DoctorEditForm, StaffCreateForm, StaffEditForm
 from common.constants import Role
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, ServiceFormMixin
 from common.permissions import can_manage_staff
@@ -90,8 +90,12 @@ class StaffEditView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def staff_member(self):
         return selectors.user_get(by=self.request.user, user_id=self.kwargs["pk"])
 
+    def get_form_class(self):
+        return DoctorEditForm if self.staff_member.is_doctor() else StaffEditForm
+
     def get_initial(self):
-        return {field: getattr(self.staff_member, field) for field in ("username", "first_name", "last_name", "email")}
+        fields = [name for name in self.get_form_class().base_fields if name != "password"]
+        return {field: getattr(self.staff_member, field) for field in fields}
 
     def get_page_title(self):
         return f"Edit {self.staff_member.username}"

@@ -82,7 +82,11 @@ POLICY: dict[str, dict[str, Keep]] = {
     # Staff: username and role identify the account; first and last name and e-mail are personal
     # details the log does not need, the password never appears (reduced even if a service passed it).
     "user.create": {"username": V, "role": V},
-    "user.update": {"username": V},
+    # A doctor's profile is what the prescription prints about them, public by law (the registers are):
+    # kept, so that who changed a registration number and to what can be traced.
+    "user.update": dict.fromkeys(
+        ["username", "qualification", "registration_council", "registration_number", "signature_text"], V
+    ),
     "user.password_change": {},
     "user.activate": _ACTIVE,
     "user.deactivate": _ACTIVE,
@@ -96,6 +100,10 @@ POLICY: dict[str, dict[str, Keep]] = {
     # Patients: the MRN identifies the record; name, age, gender, phone and address are withheld.
     "patient.create": {"mrn": V},
     "patient.update": {},
+    # Allergies and chronic conditions: which patient (MRN) and whether an allergy or a condition; its
+    # substance, kind, severity, reaction and ICD code are clinical (withheld).
+    "allergy.create": {"patient": V, "category": V},
+    "allergy.retire": {"patient": V, "category": V, "is_active": V},
     # Vitals are health data: which were measured, never the readings.
     "visit.create": {"patient": V, "doctor": V, "validity_days": V, "token_number": V, "vitals": N},
     "visit.follow_up": {"visit": V, "session_number": V, "token_number": V},
@@ -104,9 +112,23 @@ POLICY: dict[str, dict[str, Keep]] = {
     "session.start": {"started_at": V, "prescription_created": V},
     "session.complete": {"status": V, "dispense_record": V},
     "prescription.view": {},
-    # Medicine, dosage, frequency, duration, instructions: the prescription itself, withheld.
-    "prescription.item_add": {"session": V, "prescription_created": V, "formulary_entry": V},
+    # Medicine, dosage, frequency, duration, instructions: the prescription itself, withheld. That an
+    # allergy was overridden, and which entries (ids), is kept; the reason is clinical text, withheld.
+    "prescription.item_add": {
+        "session": V,
+        "prescription_created": V,
+        "allergy_override": V,
+        "allergies": V,
+        "formulary_entry": V,
+    },
     "prescription.item_stop": {"status": V, "session": V},
+    # The consultation record: which parts the doctor wrote, never what (complaints, notes, diagnoses).
+    "consultation.record_update": {"session": V, "fields": V, "record_created": V},
+    # The hospital's own lists and shorthand: its settings, no patient's data.
+    "picklist.create": {"kind": V, "text": V, "defaults_copied": V},
+    "picklist.update": _ACTIVE,
+    "icd_synonym.create": {"term": V, "icd_code": V},
+    "icd_synonym.update": _ACTIVE,
     # Templates and repeats: counts and ids; a template's name is the doctor's own label ("Fever, adult").
     "prescription.template_apply": {"session": V, "added": V, "skipped": V, "template": V},
     "prescription.repeat": {"session": V, "added": V, "skipped": V, "from_visit": V},

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from common.constants import SessionStatus
@@ -49,3 +50,160 @@ class ConsultationSession(HospitalScopedModel):
     @property
     def is_open(self) -> bool:
         return self.status == SessionStatus.OPEN
+
+
+# The consultation record (SPEC §9): what the doctor writes in a session beside the prescription.
+# Every table carries its hospital (SPEC §2 "Tenancy"); the lists a record holds are rows of their
+# own, in the order the doctor wrote them (`position`), replaced whole by the record's service.
+
+TEXT_LIMIT = 4000  # history, examination: a page of notes
+ADVICE_LIMIT = 2000
+LINE_LIMIT = 200  # a complaint, a diagnosis, an investigation, a saved line
+DURATION_LIMIT = 50
+FOLLOW_UP_DAYS_MAX = 365
+
+
+class ConsultationRecord(HospitalScopedModel):
+    """One per session, made by the first save of any part of it."""
+
+    session = models.OneToOneField(ConsultationSession, on_delete=models.PROTECT, related_name="record")
+    history = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    examination = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    advice = models.TextField(blank=True, max_length=ADVICE_LIMIT)
+    follow_up_date = models.DateField(null=True, blank=True)
+    follow_up_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(FOLLOW_UP_DAYS_MAX)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(follow_up_date__isnull=True) | models.Q(follow_up_days__isnull=True),
+                name="record_follow_up_date_or_days",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(follow_up_days__isnull=True)
+                | models.Q(follow_up_days__gte=1, follow_up_days__lte=FOLLOW_UP_DAYS_MAX),
+                name="record_follow_up_days_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["hospital", "session"], name="record_hosp_session_idx")]
+
+    def __str__(self) -> str:
+        return f"Record of session #{self.session_id}"
+
+
+class RecordLine(HospitalScopedModel):
+    """A line of a record's list, in the doctor's order."""
+
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ["record_id", "position"]
+
+
+class Complaint(RecordLine):
+    record = models.ForeignKey(ConsultationRecord, on_delete=models.CASCADE, related_name="complaints")
+    text = models.CharField(max_length=LINE_LIMIT)
+    duration = models.CharField(max_length=DURATION_LIMIT, blank=True)
+
+    class Meta(RecordLine.Meta):
+        indexes = [models.Index(fields=["hospital", "record", "position"], name="complaint_hosp_record_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.text} × {self.duration}" if self.duration else self.text
+
+
+class DiagnosisKind(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+
+
+class DiagnosisCertainty(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
+class Diagnosis(RecordLine):
+    """An ICD-10 code with its title, or a free-text diagnosis (no code) when none fits."""
+
+    record = models.ForeignKey(ConsultationRecord, on_delete=models.CASCADE, related_name="diagnoses")
+    icd_code = models.CharField(max_length=10, blank=True)
+    text = models.CharField(max_length=LINE_LIMIT)
+    kind = models.CharField(max_length=10, choices=DiagnosisKind.choices, default=DiagnosisKind.PRIMARY)
+    certainty = models.CharField(
+        max_length=11, choices=DiagnosisCertainty.choices, default=DiagnosisCertainty.PROVISIONAL
+    )
+
+    class Meta(RecordLine.Meta):
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=DiagnosisKind.values), name="diagnosis_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(certainty__in=DiagnosisCertainty.values), name="diagnosis_certainty_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hospital", "record", "position"], name="diagnosis_hosp_record_idx"),
+            models.Index(fields=["hospital", "icd_code"], name="diagnosis_hosp_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.icd_code} {self.text}".strip()
+
+
+class Investigation(RecordLine):
+    """A test advised: from the hospital's list or free text."""
+
+    record = models.ForeignKey(ConsultationRecord, on_delete=models.CASCADE, related_name="investigations")
+    text = models.CharField(max_length=LINE_LIMIT)
+
+    class Meta(RecordLine.Meta):
+        indexes = [models.Index(fields=["hospital", "record", "position"], name="investig_hosp_record_idx")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# The hospital's own lists, which the hospital admin edits: quick picks for complaints, the tests it
+# advises, its saved advice lines, and its own ICD-10 shorthand.
+
+
+class PickListKind(models.TextChoices):
+    COMPLAINT = "complaint", "Complaint"
+    INVESTIGATION = "investigation", "Investigation"
+    ADVICE = "advice", "Advice line"
+
+
+class PickListEntry(HospitalScopedModel):
+    kind = models.CharField(max_length=13, choices=PickListKind.choices)
+    text = models.CharField(max_length=LINE_LIMIT)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "text"]
+        constraints = [
+            models.UniqueConstraint(fields=["hospital", "kind", "text"], name="picklist_unique_text_per_kind"),
+            models.CheckConstraint(condition=models.Q(kind__in=PickListKind.values), name="picklist_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["hospital", "kind", "is_active", "text"], name="picklist_hosp_kind_idx")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class IcdSynonym(HospitalScopedModel):
+    """The hospital's own shorthand for an ICD-10 code, searched before the shipped table."""
+
+    term = models.CharField(max_length=60)  # normalised: upper case, single spaces (icd10.normalise_term)
+    icd_code = models.CharField(max_length=10)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [models.UniqueConstraint(fields=["hospital", "term"], name="icd_synonym_unique_term")]
+        indexes = [models.Index(fields=["hospital", "is_active", "term"], name="icd_synonym_hosp_term_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.icd_code}"

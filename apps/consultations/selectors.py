@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from apps.accounts.models import User
-from apps.consultations.models import ConsultationSession
+from apps.consultations import icd10
+from apps.consultations.defaults import DEFAULT_PICK_LISTS
+from apps.consultations.models import (
+    Complaint,
+    ConsultationRecord,
+    ConsultationSession,
+    Diagnosis,
+    IcdSynonym,
+    Investigation,
+    PickListEntry,
+)
 from apps.hospitals.models import Hospital
 from common.constants import SessionStatus
 from common.exceptions import NotFound
@@ -46,3 +58,141 @@ def has_open_session(*, visit: Visit) -> bool:
 def sessions_in_order() -> QuerySet[ConsultationSession]:
     """Sessions by number, for prefetching a visit's sessions."""
     return ConsultationSession.objects.order_by("session_number")
+
+
+# The consultation record -------------------------------------------------------------------------
+
+
+@dataclass
+class RecordData:
+    """A session's record as it reads, the same whether or not anything has been written yet."""
+
+    session: ConsultationSession
+    history: str = ""
+    examination: str = ""
+    advice: str = ""
+    follow_up_date: datetime.date | None = None
+    follow_up_days: int | None = None
+    updated_at: datetime.datetime | None = None
+    complaints: list = field(default_factory=list)
+    diagnoses: list = field(default_factory=list)
+    investigations: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, session: ConsultationSession, record: ConsultationRecord | None) -> RecordData:
+        if record is None:
+            return cls(session=session)
+        return cls(
+            session=session,
+            history=record.history,
+            examination=record.examination,
+            advice=record.advice,
+            follow_up_date=record.follow_up_date,
+            follow_up_days=record.follow_up_days,
+            updated_at=record.updated_at,
+            complaints=list(record.complaints.all()),
+            diagnoses=list(record.diagnoses.all()),
+            investigations=list(record.investigations.all()),
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.history
+            or self.examination
+            or self.advice
+            or self.complaints
+            or self.diagnoses
+            or self.investigations
+            or self.review_date
+        )
+
+    @property
+    def review_date(self) -> datetime.date | None:
+        """The follow-up as a date: the date given, or the session's day plus the days given."""
+        if self.follow_up_date is not None:
+            return self.follow_up_date
+        if self.follow_up_days is not None:
+            return self.session.token_date + datetime.timedelta(days=self.follow_up_days)
+        return None
+
+
+def _with_lines(queryset: QuerySet[ConsultationRecord]) -> QuerySet[ConsultationRecord]:
+    return queryset.prefetch_related(
+        Prefetch("complaints", Complaint.objects.order_by("position")),
+        Prefetch("diagnoses", Diagnosis.objects.order_by("position")),
+        Prefetch("investigations", Investigation.objects.order_by("position")),
+    )
+
+
+def record_for_session(*, hospital: Hospital, session: ConsultationSession) -> RecordData:
+    """The session's record with its lists (four queries), empty when nothing is written yet."""
+    if session.hospital_id != hospital.pk:
+        raise NotFound()
+    record = _with_lines(ConsultationRecord.objects.filter(hospital=hospital, session=session)).first()
+    return RecordData.of(session, record)
+
+
+def records_by_session(*, hospital: Hospital, session_ids: list[int]) -> dict[int, RecordData]:
+    """Records of these sessions (a page of history), keyed by session id, in four queries whatever their number.
+
+    Sessions without a record are absent; the caller's sessions are attached, not re-read."""
+    records = _with_lines(
+        ConsultationRecord.objects.filter(hospital=hospital, session_id__in=list(session_ids)).select_related("session")
+    )
+    return {record.session_id: RecordData.of(record.session, record) for record in records}
+
+
+# ICD-10 and the hospital's lists -----------------------------------------------------------------
+
+
+def icd10_search(*, hospital: Hospital, q: str, limit: int = icd10.MAX_RESULTS) -> list[icd10.Code]:
+    """Ranked codes for `q` with the hospital's own shorthand first (one query, for the shorthand)."""
+    term = icd10.normalise_term(q)
+    if not term:
+        return []
+    own = dict(
+        IcdSynonym.objects.filter(hospital=hospital, is_active=True, term__startswith=term[:60])
+        .order_by("term")
+        .values_list("term", "icd_code")[:50]
+    )
+    return icd10.search(q, hospital_synonyms=own, limit=limit)
+
+
+def icd_synonyms(*, hospital: Hospital) -> QuerySet[IcdSynonym]:
+    return IcdSynonym.objects.filter(hospital=hospital).order_by("-is_active", "term")
+
+
+def icd_synonym_get(*, hospital: Hospital, synonym_id: int) -> IcdSynonym:
+    try:
+        return IcdSynonym.objects.filter(hospital=hospital).get(pk=int(synonym_id))
+    except (IcdSynonym.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def pick_list_entries(*, hospital: Hospital, kind: str | None = None) -> QuerySet[PickListEntry]:
+    """The hospital's own lines (active and retired), for the admin's page and the API."""
+    entries = PickListEntry.objects.filter(hospital=hospital)
+    if kind:
+        entries = entries.filter(kind=kind)
+    return entries.order_by("kind", "-is_active", "text")
+
+
+def pick_list_entry_get(*, hospital: Hospital, entry_id: int) -> PickListEntry:
+    try:
+        return PickListEntry.objects.filter(hospital=hospital).get(pk=int(entry_id))
+    except (PickListEntry.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def pick_lists(*, hospital: Hospital) -> dict[str, list[str]]:
+    """What the doctor picks from, per kind: the hospital's active lines, or the shipped defaults for a
+    list it has never edited. One query."""
+    own: dict[str, list[str]] = {}
+    for kind, text, is_active in (
+        PickListEntry.objects.filter(hospital=hospital).order_by("text").values_list("kind", "text", "is_active")
+    ):
+        lines = own.setdefault(kind, [])
+        if is_active:
+            lines.append(text)
+    return {kind: own.get(kind, list(defaults)) for kind, defaults in DEFAULT_PICK_LISTS.items()}

@@ -9,7 +9,9 @@ service of its own: who read a session's health data.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -17,10 +19,36 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import record_event
-from apps.consultations.models import ConsultationSession
+from apps.consultations import icd10
+from apps.consultations.defaults import DEFAULT_PICK_LISTS
+from apps.consultations.models import (
+    ADVICE_LIMIT,
+    DURATION_LIMIT,
+    FOLLOW_UP_DAYS_MAX,
+    LINE_LIMIT,
+    TEXT_LIMIT,
+    Complaint,
+    ConsultationRecord,
+    ConsultationSession,
+    Diagnosis,
+    DiagnosisCertainty,
+    DiagnosisKind,
+    IcdSynonym,
+    Investigation,
+    PickListEntry,
+    PickListKind,
+)
+from apps.hospitals.models import Hospital
 from common.constants import SessionStatus
-from common.exceptions import SessionNotOpen, SessionNotStarted
-from common.permissions import can_view_session, ensure_same_hospital, require
+from common.exceptions import Invalid, SessionNotOpen, SessionNotStarted
+from common.permissions import (
+    can_manage_pick_lists,
+    can_view_session,
+    can_write_record,
+    ensure_same_hospital,
+    require,
+)
+from common.validation import clean_text
 
 if TYPE_CHECKING:
     from apps.visits.models import Visit
@@ -99,3 +127,313 @@ def record_session_view(*, by: User, session: ConsultationSession) -> Consultati
             summary=f"Opened session {session.session_number} of visit #{session.visit_id}",
         )
     return session
+
+
+# The consultation record (SPEC §9) ---------------------------------------------------------------
+
+RECORD_TEXT_FIELDS = ("history", "examination", "advice")
+RECORD_LIST_FIELDS = ("complaints", "diagnoses", "investigations")
+RECORD_FIELDS = (*RECORD_TEXT_FIELDS, *RECORD_LIST_FIELDS, "follow_up_date", "follow_up_days")
+MAX_LINES = {"complaints": 20, "diagnoses": 10, "investigations": 30}
+_TEXT_LIMITS = {"history": TEXT_LIMIT, "examination": TEXT_LIMIT, "advice": ADVICE_LIMIT}
+
+
+def _invisible_only(text: str) -> bool:
+    """Text of nothing but white space, zero-width and control characters: it looks empty, and is refused."""
+    return bool(text) and all(ch.isspace() or unicodedata.category(ch) in {"Cf", "Cc", "Zs"} for ch in text)
+
+
+def _clean_notes(field: str, value: object) -> str:
+    """Free text keeps its lines; trailing space goes, and text of nothing but white space is empty."""
+    if not isinstance(value, str):
+        raise Invalid.on_field(field, "Write this as text.")
+    if _invisible_only(value.strip()):
+        raise Invalid.on_field(field, "This holds only invisible characters: write some text or leave it empty.")
+    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
+    text = "\n".join(lines).strip()
+    if len(text) > _TEXT_LIMITS[field]:
+        raise Invalid.on_field(field, f"Keep this to {_TEXT_LIMITS[field]} characters (it has {len(text)}).")
+    return text
+
+
+def _line(field: str, n: int, value: object, *, limit: int = LINE_LIMIT, required: bool = True) -> str:
+    text = clean_text(value if isinstance(value, str) else "")
+    if (required and not text) or _invisible_only(text):
+        raise Invalid.on_field(field, f"Line {n}: write some text.")
+    if len(text) > limit:
+        raise Invalid.on_field(field, f"Line {n}: keep this to {limit} characters (it has {len(text)}).")
+    return text
+
+
+def _lines(field: str, value: object) -> list[dict]:
+    if not isinstance(value, list | tuple):
+        raise Invalid.on_field(field, "Send a list.")
+    if len(value) > MAX_LINES[field]:
+        raise Invalid.on_field(field, f"At most {MAX_LINES[field]} lines.")
+    lines = []
+    for n, raw in enumerate(value, start=1):
+        raw = raw if isinstance(raw, dict) else {"text": raw}
+        if field == "complaints":
+            lines.append(
+                {
+                    "text": _line(field, n, raw.get("text")),
+                    "duration": _line(field, n, raw.get("duration") or "", limit=DURATION_LIMIT, required=False),
+                }
+            )
+        elif field == "investigations":
+            lines.append({"text": _line(field, n, raw.get("text"))})
+        else:
+            lines.append(_diagnosis(n, raw))
+    return lines
+
+
+def _diagnosis(n: int, raw: dict) -> dict:
+    code = clean_text(raw.get("icd_code") or "")
+    text = _line("diagnoses", n, raw.get("text") or "", required=False)
+    if code:
+        entry = icd10.lookup(code)
+        if entry is None:
+            raise Invalid.on_field("diagnoses", f"Line {n}: {code} is not an ICD-10 code.")
+        code, text = entry.code, text or entry.title[:LINE_LIMIT]
+    elif not text:
+        raise Invalid.on_field("diagnoses", f"Line {n}: pick an ICD-10 code or write the diagnosis.")
+    kind = raw.get("kind") or DiagnosisKind.PRIMARY
+    certainty = raw.get("certainty") or DiagnosisCertainty.PROVISIONAL
+    if kind not in DiagnosisKind.values:
+        raise Invalid.on_field("diagnoses", f"Line {n}: kind is primary or secondary.")
+    if certainty not in DiagnosisCertainty.values:
+        raise Invalid.on_field("diagnoses", f"Line {n}: certainty is provisional or confirmed.")
+    return {"icd_code": code, "text": text, "kind": kind, "certainty": certainty}
+
+
+def _follow_up(changes: dict, *, today: datetime.date) -> dict:
+    """A date or a number of days, never both: setting one clears the other."""
+    date, days = changes.get("follow_up_date"), changes.get("follow_up_days")
+    if date is not None and days is not None:
+        raise Invalid.on_field("follow_up_date", "Give a follow-up date or a number of days, not both.")
+    if date is not None:
+        if not isinstance(date, datetime.date):
+            raise Invalid.on_field("follow_up_date", "Give the date as YYYY-MM-DD.")
+        if date <= today:
+            raise Invalid.on_field("follow_up_date", "The follow-up date must be after today.")
+        return {"follow_up_date": date, "follow_up_days": None}
+    if days is not None:
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= FOLLOW_UP_DAYS_MAX:
+            raise Invalid.on_field("follow_up_days", f"Review after 1 to {FOLLOW_UP_DAYS_MAX} days.")
+        return {"follow_up_date": None, "follow_up_days": days}
+    # Both given as null (or one as null): the follow-up is cleared.
+    return {"follow_up_date": None, "follow_up_days": None}
+
+
+def _validated_record_changes(changes: dict, *, today: datetime.date) -> dict:
+    unknown = sorted(set(changes) - set(RECORD_FIELDS))
+    if unknown:
+        raise Invalid(f"Unknown field(s): {', '.join(unknown)}.", errors={f: ["Unknown field."] for f in unknown})
+    clean: dict = {}
+    for field in RECORD_TEXT_FIELDS:
+        if field in changes:
+            clean[field] = _clean_notes(field, changes[field] if changes[field] is not None else "")
+    for field in RECORD_LIST_FIELDS:
+        if field in changes:
+            clean[field] = _lines(field, changes[field] if changes[field] is not None else [])
+    if "follow_up_date" in changes or "follow_up_days" in changes:
+        clean |= _follow_up(changes, today=today)
+    return clean
+
+
+# Any: the three concrete line models share RecordLine, an abstract model mypy will not instantiate.
+_LINE_MODELS: dict[str, Any] = {
+    "complaints": Complaint,
+    "diagnoses": Diagnosis,
+    "investigations": Investigation,
+}
+_LINE_FIELDS = {"complaints": ("text", "duration"), "diagnoses": ("icd_code", "text", "kind", "certainty")}
+
+
+def _current_lines(record: ConsultationRecord, field: str) -> list[dict]:
+    names = _LINE_FIELDS.get(field, ("text",))
+    return list(getattr(record, field).order_by("position").values(*names))
+
+
+def update_consultation_record(*, by: User, session: ConsultationSession, **changes: Any) -> ConsultationRecord:
+    """Write parts of a session's record (PATCH-like: the fields given, each replaced whole).
+
+    Fields: history, examination, advice (free text); complaints [{text, duration}], diagnoses
+    [{icd_code | text, kind, certainty}], investigations [{text}] (lists, replaced whole);
+    follow_up_date or follow_up_days (setting one clears the other). The record is made by its
+    first write. Saving what is already there changes nothing and records nothing.
+
+    Refuses: another hospital's session (NotFound); anyone but its doctor (PermissionDenied);
+    unknown fields, over-long text, too many lines, a code ICD-10 does not have, a follow-up
+    date not after today, a date and days together (Invalid); a session not started or already
+    completed (Conflict). Audit: consultation.record_update, naming the fields changed, never
+    their values.
+    """
+    ensure_same_hospital(by, session)
+    require(can_write_record(by, session), "Only this session's doctor can write its record.")
+    clean = _validated_record_changes(changes, today=session.hospital.local_date())
+    with transaction.atomic():
+        session = ConsultationSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        if session.status != SessionStatus.OPEN:
+            raise SessionNotOpen("This session is completed; its record can no longer change.")
+        if session.started_at is None:
+            raise SessionNotStarted("Start the consultation before writing its record.")
+        # The session's row lock serialises every write to its record, so this get_or_create sees them all.
+        record, created = ConsultationRecord.objects.get_or_create(
+            session=session, defaults={"hospital_id": session.hospital_id}
+        )
+        changed = []
+        for field, value in clean.items():
+            if field in RECORD_LIST_FIELDS:
+                if _current_lines(record, field) == value:
+                    continue
+                model = _LINE_MODELS[field]
+                model.objects.filter(hospital_id=record.hospital_id, record=record).delete()
+                model.objects.bulk_create(
+                    model(hospital_id=record.hospital_id, record=record, position=n, **line)
+                    for n, line in enumerate(value, start=1)
+                )
+            elif getattr(record, field) == value:
+                continue
+            else:
+                setattr(record, field, value)
+            changed.append(field)
+        if not changed and not created:
+            return record
+        record.save(update_fields=[f for f in changed if f not in RECORD_LIST_FIELDS] + ["updated_at"])
+        record_event(
+            actor=by,
+            action="consultation.record_update",
+            target=record,
+            summary=f"Wrote the record of session {session.session_number} of visit #{session.visit_id}",
+            changes={"session": session.pk, "fields": sorted(changed)} | ({"record_created": True} if created else {}),
+        )
+        return record
+
+
+# The hospital's pick lists and ICD-10 shorthand (the hospital admin's) -------------------------
+
+
+def add_pick_list_entry(*, by: User, kind: str, text: str) -> PickListEntry:
+    """Add a line to one of the hospital's lists (complaints, investigations, advice lines).
+
+    A list the hospital has never edited shows the shipped defaults; the first addition copies them in,
+    so that the hospital's list is the defaults plus its line. Re-adding a retired line brings it back.
+    Refuses: anyone but the hospital admin (PermissionDenied); an unknown kind, empty or over-long
+    text, a line already on the list (Invalid). Audit: picklist.create.
+    """
+    require(can_manage_pick_lists(by), "Only the hospital admin edits these lists.")
+    if kind not in PickListKind.values:
+        raise Invalid.on_field("kind", "Choose complaint, investigation or advice.")
+    text = clean_text(text if isinstance(text, str) else "")
+    if not text or len(text) > LINE_LIMIT:
+        raise Invalid.on_field("text", f"Write the line, at most {LINE_LIMIT} characters.")
+    hospital = by.staff_hospital
+    with transaction.atomic():
+        Hospital.objects.select_for_update().filter(pk=hospital.pk).values_list("pk").first()
+        entries = PickListEntry.objects.filter(hospital=hospital, kind=kind)
+        copied = 0
+        if not entries.exists():
+            defaults = [line for line in DEFAULT_PICK_LISTS[kind] if line.casefold() != text.casefold()]
+            PickListEntry.objects.bulk_create(PickListEntry(hospital=hospital, kind=kind, text=t) for t in defaults)
+            copied = len(defaults)
+        existing = entries.filter(text__iexact=text).first()
+        if existing is not None and existing.is_active:
+            raise Invalid.on_field("text", f"{existing.text} is already on the list.")
+        if existing is not None:
+            existing.is_active = True
+            existing.save(update_fields=["is_active"])
+            entry = existing
+        else:
+            entry = PickListEntry.objects.create(hospital=hospital, kind=kind, text=text)
+        record_event(
+            actor=by,
+            action="picklist.create",
+            target=entry,
+            summary=f"Added a line to the {kind} list",
+            changes={"kind": kind, "text": entry.text} | ({"defaults_copied": copied} if copied else {}),
+        )
+        return entry
+
+
+def set_pick_list_entry_status(*, by: User, entry: PickListEntry, is_active: bool) -> PickListEntry:
+    """Retire a line from a list (or bring it back); records stay as they were written.
+
+    Refuses: another hospital's line (NotFound); anyone but the hospital admin (PermissionDenied).
+    Setting the status it has changes nothing. Audit: picklist.update.
+    """
+    ensure_same_hospital(by, entry)
+    require(can_manage_pick_lists(by), "Only the hospital admin edits these lists.")
+    with transaction.atomic():
+        entry = PickListEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.is_active == is_active:
+            return entry
+        entry.is_active = is_active
+        entry.save(update_fields=["is_active"])
+        record_event(
+            actor=by,
+            action="picklist.update",
+            target=entry,
+            summary=f"{'Restored' if is_active else 'Retired'} a line of the {entry.kind} list",
+            changes={"is_active": [not is_active, is_active]},
+        )
+        return entry
+
+
+def add_icd_synonym(*, by: User, term: str, icd_code: str) -> IcdSynonym:
+    """The hospital's own shorthand for an ICD-10 code ("HTN2" → I15.9), searched before the shipped table.
+
+    Re-adding a retired term points it at the new code and brings it back.
+    Refuses: anyone but the hospital admin (PermissionDenied); an empty or over-long term, a code
+    ICD-10 does not have, a term the hospital already uses (Invalid). Audit: icd_synonym.create.
+    """
+    require(can_manage_pick_lists(by), "Only the hospital admin edits the ICD-10 shorthand.")
+    key = icd10.normalise_term(term)
+    if not key:
+        raise Invalid.on_field("term", "Write the shorthand.")
+    if len(key) > (IcdSynonym._meta.get_field("term").max_length or 0):
+        raise Invalid.on_field("term", "Keep the shorthand to 60 characters.")
+    entry = icd10.lookup(icd_code)
+    if entry is None:
+        raise Invalid.on_field("icd_code", f"{clean_text(icd_code)[:10] or 'That'} is not an ICD-10 code.")
+    with transaction.atomic():
+        synonym = IcdSynonym.objects.select_for_update().filter(hospital=by.staff_hospital, term=key).first()
+        if synonym is not None and synonym.is_active:
+            raise Invalid.on_field("term", f"{key} already means {synonym.icd_code} here.")
+        if synonym is None:
+            synonym = IcdSynonym.objects.create(hospital=by.staff_hospital, term=key, icd_code=entry.code)
+        else:
+            synonym.icd_code, synonym.is_active = entry.code, True
+            synonym.save(update_fields=["icd_code", "is_active"])
+        record_event(
+            actor=by,
+            action="icd_synonym.create",
+            target=synonym,
+            summary=f"Added the ICD-10 shorthand {key}",
+            changes={"term": key, "icd_code": entry.code},
+        )
+        return synonym
+
+
+def set_icd_synonym_status(*, by: User, synonym: IcdSynonym, is_active: bool) -> IcdSynonym:
+    """Retire the hospital's shorthand (or bring it back). Setting the status it has changes nothing.
+
+    Refuses: another hospital's (NotFound); anyone but the hospital admin (PermissionDenied).
+    Audit: icd_synonym.update.
+    """
+    ensure_same_hospital(by, synonym)
+    require(can_manage_pick_lists(by), "Only the hospital admin edits the ICD-10 shorthand.")
+    with transaction.atomic():
+        synonym = IcdSynonym.objects.select_for_update().get(pk=synonym.pk)
+        if synonym.is_active == is_active:
+            return synonym
+        synonym.is_active = is_active
+        synonym.save(update_fields=["is_active"])
+        record_event(
+            actor=by,
+            action="icd_synonym.update",
+            target=synonym,
+            summary=f"{'Restored' if is_active else 'Retired'} the ICD-10 shorthand {synonym.term}",
+            changes={"is_active": [not is_active, is_active]},
+        )
+        return synonym

@@ -6,20 +6,25 @@ not at all, which makes re-running it safe.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
 from apps.accounts.models import User
-from apps.accounts.services import create_staff_user
+from apps.accounts.services import create_staff_user, update_staff_details
+from apps.consultations.models import ConsultationSession
+from apps.consultations.services import update_consultation_record
 from apps.formulary.selectors import formulary_list
 from apps.formulary.services import update_formulary_entry
 from apps.hospitals.models import Hospital
 from apps.hospitals.services import create_hospital
 from apps.opd.services import complete_consultation, start_consultation
-from apps.patients.services import create_patient
+from apps.patients.models import AllergyCategory, AllergyKind, AllergySeverity
+from apps.patients.services import create_patient, record_allergy
 from apps.pharmacy.services import mark_as_dispensed, mark_as_printed
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
-from apps.visits.services import create_visit_with_vitals
+from apps.visits.models import Visit
+from apps.visits.services import close_visit, create_visit_with_vitals
 from common.constants import Gender, Language, Role
 
 DEMO_HOSPITAL_NAME = "ClinicSetu Demo Hospital"
@@ -93,6 +98,41 @@ DEMO_PATIENTS = [
 ]
 
 
+# The doctors' profiles (SPEC §9): the print carries them, and completing a prescription needs the number.
+DEMO_DOCTOR_PROFILES = {
+    "demo_doctor": {
+        "qualification": "MBBS, MD (General Medicine)",
+        "registration_council": "Maharashtra Medical Council",
+        "registration_number": "MMC-2009/07341",
+        "signature_text": "Dr. Asha Rao, Consultant Physician",
+    },
+    "demo_doctor2": {
+        "qualification": "MBBS, DNB (Family Medicine)",
+        "registration_council": "Delhi Medical Council",
+        "registration_number": "DMC/R/12345",
+        "signature_text": "Dr. Vikram Singh",
+    },
+}
+
+# Allergies and chronic conditions, by patient: (category, substance, kind, severity, reaction, ICD code).
+_A, _C = AllergyCategory.ALLERGY, AllergyCategory.CONDITION
+DEMO_ALLERGIES: dict[str, list[tuple[str, str, str, str, str, str]]] = {
+    "Ramesh Patil": [
+        (_C, "Hypertension", "", "", "", "I10"),
+        (_C, "Dyslipidaemia", "", "", "", "E78.5"),
+        (_A, "Atorvastatin", AllergyKind.DRUG, AllergySeverity.MILD, "muscle aches", ""),
+    ],
+    "Sunita Patil": [(_A, "Ibuprofen", AllergyKind.DRUG, AllergySeverity.MODERATE, "swelling of the lips", "")],
+    "Fatima Sheikh": [
+        (_A, "Penicillin", AllergyKind.DRUG, AllergySeverity.SEVERE, "rash and breathlessness", ""),
+        (_A, "Peanuts", AllergyKind.FOOD, AllergySeverity.MODERATE, "hives", ""),
+    ],
+    "John D'Souza": [(_C, "Type 2 diabetes mellitus", "", "", "", "E11")],
+}
+# Ramesh's statin matches his (mild) allergy: Dr. Rao overrides it, and the pharmacy sees that she did.
+ATORVASTATIN_OVERRIDE = "Mild aches only on 20 mg; benefit outweighs the risk at 10 mg, review in 2 weeks"
+
+
 def demo_exists() -> bool:
     return Hospital.objects.filter(name__iexact=DEMO_HOSPITAL_NAME).exists()
 
@@ -130,6 +170,8 @@ def build_demo() -> None:
             last_name=account.last_name,
         )
         admin = admin or staff[account.username]
+    for username, profile in DEMO_DOCTOR_PROFILES.items():
+        staff[username] = update_staff_details(by=staff["demo_admin"], user=staff[username], **profile)
     desk, doctor, doctor2, pharmacist = (
         staff["demo_reception"],
         staff["demo_doctor"],
@@ -150,6 +192,21 @@ def build_demo() -> None:
         )
         for i, (name, age, gender, phone, _) in enumerate(DEMO_PATIENTS)
     ]
+    # Earlier visits first, so a newcomer opens a chart with a history (SPEC §9): today's tokens start at 1.
+    build_demo_history(doctor=doctor, desk=desk, ramesh=patients[0], sunita=patients[1])
+    # The allergies the front desk records today (Ramesh's statin aches came up after those visits).
+    for patient in patients:
+        for category, substance, kind, severity, reaction, icd_code in DEMO_ALLERGIES.get(patient.full_name, []):
+            record_allergy(
+                by=desk,
+                patient=patient,
+                category=category,
+                substance=substance,
+                kind=kind,
+                severity=severity,
+                reaction=reaction,
+                icd_code=icd_code,
+            )
     # The hospital started with the NLEM 2022 generics; its admin adds a brand, pack and default dose.
     pantoprazole = next(e for e in formulary_list(hospital=hospital, q="Pantoprazole") if e.form == "tablet")
     pantoprazole = update_formulary_entry(
@@ -169,9 +226,11 @@ def build_demo() -> None:
     # The last two (John with Dr. Rao, Lakshmi with Dr. Singh) stay in the waiting room.
     ramesh, sunita, aarav, fatima, _john, _lakshmi = visits
 
-    def consult(visit, medicines, *, stop=None, complete=True):
+    def consult(visit, medicines, *, stop=None, complete=True, notes=None):
         session = start_consultation(by=visit.doctor, session=visit.sessions.get(session_number=1))
-        for name, dosage, frequency, duration, instructions in medicines:
+        if notes:
+            update_consultation_record(by=visit.doctor, session=session, **notes)
+        for name, dosage, frequency, duration, instructions, *override in medicines:
             add_prescription_item(
                 by=visit.doctor,
                 session=session,
@@ -180,6 +239,7 @@ def build_demo() -> None:
                 frequency=frequency,
                 duration=duration,
                 instructions=instructions,
+                allergy_override_reason=override[0] if override else "",
             )
         if stop:
             stop_prescription_item(by=visit.doctor, session=session, medicine_name=stop)
@@ -192,11 +252,31 @@ def build_demo() -> None:
         ramesh,
         [
             ("Amlodipine", "5 mg", "1-0-0", "30 days", "morning"),
-            ("Atorvastatin", "10 mg", "0-0-1", "30 days", "after dinner"),
+            ("Atorvastatin", "10 mg", "0-0-1", "30 days", "after dinner", ATORVASTATIN_OVERRIDE),
         ],
+        notes={
+            "complaints": [{"text": "Occasional headache", "duration": "1 week"}],
+            "history": "k/c/o HTN for 3 years, on amlodipine. Compliant. No chest pain or breathlessness.",
+            "examination": "BP 138/88 mmHg. CVS: S1 S2 normal. No pedal oedema.",
+            "diagnoses": [
+                {"icd_code": "I10", "certainty": "confirmed"},
+                {"icd_code": "E78.5", "kind": "secondary", "certainty": "provisional"},
+            ],
+            "investigations": [{"text": "Lipid profile"}, {"text": "KFT / RFT"}],
+            "advice": "Salt restriction\nRegular walk for 30 minutes",
+            "follow_up_days": 30,
+        },
     )
     # Printed, waiting to be handed over: written from the formulary with a structured dose (quantity 15).
     session = start_consultation(by=sunita.doctor, session=sunita.sessions.get(session_number=1))
+    update_consultation_record(
+        by=sunita.doctor,
+        session=session,
+        complaints=[{"text": "Burning in the upper abdomen", "duration": "10 days"}],
+        diagnoses=[{"icd_code": "K21.9"}],
+        advice="Avoid oily and spicy food\nDinner 3 hours before bed",
+        follow_up_days=5,
+    )
     add_prescription_item(
         by=sunita.doctor,
         session=session,
@@ -227,11 +307,87 @@ def build_demo() -> None:
             ("Cetirizine", "5 mg", "0-0-1", "5 days", ""),
         ],
         stop="Cetirizine",
+        notes={
+            "complaints": [{"text": "Fever", "duration": "3 days"}, {"text": "Sore throat", "duration": "2 days"}],
+            "examination": "Temp 38.6 °C. Throat congested, tonsils enlarged. Chest clear.",
+            "diagnoses": [{"icd_code": "J03.9", "certainty": "provisional"}],
+            "investigations": [{"text": "CBC"}],
+            "advice": "Plenty of oral fluids\nWarm saline gargles",
+            "follow_up_days": 3,
+        },
     )
     # In consultation: the doctor has opened the session and started writing.
-    consult(fatima, [("Iron + folic acid", "1 tab", "1-0-0", "30 days", "after lunch")], complete=False)
+    consult(
+        fatima,
+        [("Iron + folic acid", "1 tab", "1-0-0", "30 days", "after lunch")],
+        complete=False,
+        notes={
+            "complaints": [{"text": "Tiredness", "duration": "1 month"}],
+            "diagnoses": [{"text": "Anaemia, ? iron deficiency"}],
+        },
+    )
 
     for visit in (ramesh, sunita):
         record = visit.sessions.get(session_number=1).dispense_record
         mark_as_printed(by=pharmacist, record=record)
     mark_as_dispensed(by=pharmacist, record=ramesh.sessions.get(session_number=1).dispense_record)
+
+
+# Earlier visits of two demo patients: (patient, days ago, vitals, notes, medicines).
+_HISTORY: list[tuple[str, int, dict, dict[str, Any], list]] = [
+    ("ramesh", 90, {"blood_pressure": "156/98", "pulse_rate": "82"}, {
+        "complaints": [{"text": "Headache", "duration": "2 weeks"}, {"text": "Giddiness", "duration": "3 days"}],
+        "history": "Detected high BP at a camp. No known diabetes.",
+        "examination": "BP 156/98 mmHg, repeated 150/96.",
+        "diagnoses": [{"icd_code": "I10", "certainty": "provisional"}],
+        "investigations": [{"text": "ECG"}, {"text": "Blood sugar (fasting)"}, {"text": "Lipid profile"}],
+        "advice": "Salt restriction\nHome BP log for two weeks",
+        "follow_up_days": 14,
+    }, [("Amlodipine", "5 mg", "1-0-0", "14 days", "morning")]),
+    ("ramesh", 60, {"blood_pressure": "142/90", "pulse_rate": "76"}, {
+        "complaints": [{"text": "Review of BP and reports"}],
+        "examination": "BP 142/90 mmHg.",
+        "diagnoses": [{"icd_code": "I10", "certainty": "confirmed"},
+                      {"icd_code": "E78.5", "kind": "secondary", "certainty": "confirmed"}],
+        "advice": "Regular walk for 30 minutes",
+        "follow_up_days": 30,
+    }, [("Amlodipine", "5 mg", "1-0-0", "30 days", "morning"),
+        ("Atorvastatin", "10 mg", "0-0-1", "30 days", "after dinner")]),
+    ("ramesh", 30, {"blood_pressure": "136/86"}, {
+        "complaints": [{"text": "Cough", "duration": "4 days"}, {"text": "Cold", "duration": "4 days"}],
+        "diagnoses": [{"icd_code": "J06.9"}, {"icd_code": "I10", "kind": "secondary", "certainty": "confirmed"}],
+        "advice": "Steam inhalation twice a day",
+    }, [("Cetirizine", "10 mg", "0-0-1", "5 days", "")]),
+    ("sunita", 45, {"blood_pressure": "118/76"}, {
+        "complaints": [{"text": "Loose stools", "duration": "2 days"}, {"text": "Vomiting", "duration": "1 day"}],
+        "diagnoses": [{"icd_code": "A09"}],
+        "advice": "ORS after every loose stool",
+        "follow_up_days": 3,
+    }, [("ORS", "1 sachet", "after each stool", "3 days", "in 1 litre of water")]),
+]  # fmt: skip
+
+
+def build_demo_history(*, doctor, desk, ramesh, sunita) -> None:
+    """Closed visits with notes, diagnoses and medicines, written through the services, then moved back in
+    time (visit and session dates only: a demo's arrangement, so the chart reads like a real one)."""
+    import datetime
+
+    from django.utils import timezone
+
+    patients = {"ramesh": ramesh, "sunita": sunita}
+    for name, days_ago, vitals, notes, medicines in _HISTORY:
+        visit = create_visit_with_vitals(by=desk, patient=patients[name], doctor=doctor, vitals=vitals)
+        session = start_consultation(by=doctor, session=visit.sessions.get())
+        update_consultation_record(by=doctor, session=session, **notes)
+        for medicine, dosage, frequency, duration, instructions in medicines:
+            add_prescription_item(
+                by=doctor, session=session, medicine_name=medicine, dosage=dosage, frequency=frequency,
+                duration=duration, instructions=instructions,
+            )  # fmt: skip
+        complete_consultation(by=doctor, session=session)
+        close_visit(by=desk, visit=visit)
+        then = timezone.now() - datetime.timedelta(days=days_ago)
+        Visit.objects.filter(pk=visit.pk).update(created_at=then, visit_date=then.date(), closed_at=then)
+        ConsultationSession.objects.filter(pk=session.pk).update(
+            created_at=then, token_date=then.date(), started_at=then, completed_at=then
+        )

@@ -1,8 +1,11 @@
 """API shapes of the doctor's queue and consultation."""
 
+from rest_framework import serializers
+
 from apps.consultations.models import ConsultationSession
 from apps.consultations.serializers import SessionOutput
-from apps.patients.serializers import PatientOutput
+from apps.patients.selectors import active_allergies
+from apps.patients.serializers import AllergyOutput, PatientOutput
 from apps.prescriptions.serializers import PrescriptionOutput
 from apps.visits.serializers import DoctorOutput, VitalsOutput
 
@@ -16,6 +19,13 @@ class QueueEntryOutput(SessionOutput):
         read_only_fields = fields
 
 
+class SessionAllergiesOutput(serializers.ListSerializer):
+    """The patient's active allergies and conditions (one query): what the consultation page's banner shows."""
+
+    def get_attribute(self, session):
+        return active_allergies(hospital=session.hospital_id, patient=session.visit.patient)
+
+
 class ConsultationOutput(QueueEntryOutput):
     doctor = DoctorOutput(read_only=True)
     prescription = PrescriptionOutput(
@@ -25,7 +35,11 @@ class ConsultationOutput(QueueEntryOutput):
         help_text="The visit's prescription; null until the doctor starts the visit's first session.",
     )
 
+    allergies = SessionAllergiesOutput(
+        child=AllergyOutput(), read_only=True, help_text="The patient's active allergies and chronic conditions."
+    )
+
     class Meta(QueueEntryOutput.Meta):
         model = ConsultationSession
-        fields = [*QueueEntryOutput.Meta.fields, "doctor", "prescription"]
+        fields = [*QueueEntryOutput.Meta.fields, "doctor", "prescription", "allergies"]
         read_only_fields = fields

@@ -16,8 +16,10 @@ from apps.audit.services import record_event
 from apps.consultations import services as sessions
 from apps.consultations.models import ConsultationSession
 from apps.pharmacy.services import get_or_create_dispense_record
+from apps.prescriptions.selectors import items_active_at_end_of
 from apps.prescriptions.services import ensure_prescription
 from common.constants import SessionStatus
+from common.exceptions import RegistrationMissing
 from common.permissions import can_complete_session, can_start_session, ensure_same_hospital, require
 
 
@@ -52,11 +54,18 @@ def complete_consultation(*, by: User, session: ConsultationSession) -> Consulta
 
     Creates the dispense record when at least one item is active. Refuses: another
     hospital's session (NotFound); anyone but its doctor (PermissionDenied); a session
-    already completed (Conflict). Audit: session.complete, naming the dispense record made.
+    already completed (Conflict); a prescription with active items from a doctor without a
+    registration number, which an Indian prescription must carry (RegistrationMissing: the
+    hospital admin adds it). Audit: session.complete, naming the dispense record made.
     """
     ensure_same_hospital(by, session)
     require(can_complete_session(by, session), "Only this session's doctor can complete it.")
     with transaction.atomic():
+        if not by.registration_number.strip() and items_active_at_end_of(session=session).exists():
+            raise RegistrationMissing(
+                "Your registration number is not on your profile, and a prescription must carry it. "
+                "Ask your hospital admin to add it on the Staff page, then complete the consultation."
+            )
         session = sessions.complete_session(session=session)
         record = get_or_create_dispense_record(session=session)
         record_event(

@@ -5,6 +5,7 @@ from apps.opd import views
 app_name = "opd"
 urlpatterns = [
     path("queue/", views.QueueView.as_view(), name="queue"),
+    path("lists/", views.PickListsView.as_view(), name="pick_lists"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("sessions/<id:pk>/", views.SessionView.as_view(), name="session"),
     path("sessions/<id:pk>/start/", views.StartView.as_view(), name="start"),
@@ -15,5 +16,7 @@ urlpatterns = [
     path("sessions/<id:pk>/medicines/", views.MedicineSuggestView.as_view(), name="medicine_suggest"),
     path("sessions/<id:pk>/medicines/<id:entry_id>/", views.PickMedicineView.as_view(), name="pick_medicine"),
     path("sessions/<id:pk>/items/<id:item_id>/stop/", views.StopItemView.as_view(), name="stop_item"),
+    path("sessions/<id:pk>/record/", views.RecordView.as_view(), name="record"),
+    path("sessions/<id:pk>/icd10/", views.IcdSearchView.as_view(), name="icd10"),
     path("sessions/<id:pk>/complete/", views.CompleteView.as_view(), name="complete"),
 ]

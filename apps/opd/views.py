@@ -6,10 +6,32 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from apps.consultations.selectors import get_doctor_queue, session_get
-from apps.consultations.services import record_session_view
+from apps.consultations import icd10
+from apps.consultations.defaults import DEFAULT_PICK_LISTS
+from apps.consultations.models import PickListKind
+from apps.consultations.selectors import (
+    get_doctor_queue,
+    icd10_search,
+    icd_synonym_get,
+    icd_synonyms,
+    pick_list_entries,
+    pick_list_entry_get,
+    pick_lists,
+    record_for_session,
+    session_get,
+)
+from apps.consultations.services import (
+    add_icd_synonym,
+    add_pick_list_entry,
+    record_session_view,
+    set_icd_synonym_status,
+    set_pick_list_entry_status,
+    update_consultation_record,
+)
 from apps.formulary.selectors import formulary_get, formulary_search
 from apps.opd import selectors, services
+from apps.opd.record_form import RecordFormState
+from apps.patients.selectors import active_allergies
 from apps.prescriptions.forms import ItemForm
 from apps.prescriptions.selectors import item_get, prescription_for_visit, template_get, templates_for_doctor
 from apps.prescriptions.services import (
@@ -19,7 +41,7 @@ from apps.prescriptions.services import (
     repeat_last_visit,
     stop_prescription_item,
 )
-from apps.visits.selectors import visits_for_patient
+from apps.visits.selectors import patient_timeline
 from common.exceptions import Conflict, Invalid, NotFound
 from common.mixins import (
     DomainErrorMixin,
@@ -28,14 +50,21 @@ from common.mixins import (
     add_domain_error,
     vary_on_htmx,
 )
+from common.pagination import keyset_page
 from common.permissions import (
     can_change_prescription,
     can_complete_session,
+    can_manage_pick_lists,
     can_see_queue,
     can_start_session,
     can_view_hospital_dashboard,
     can_view_session,
+    can_write_record,
+    require,
 )
+from common.submissions import Done, submit_once
+
+HISTORY_PAGE_SIZE = 10  # earlier visits per page of the timeline
 
 
 class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
@@ -57,9 +86,34 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
         return session_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
     def item_form(self, data=None, initial=None) -> ItemForm:
-        return ItemForm(data, initial=initial, suggest_url=reverse("opd:medicine_suggest", args=[self.session.pk]))
+        return ItemForm(
+            data,
+            initial=initial,
+            suggest_url=reverse("opd:medicine_suggest", args=[self.session.pk]),
+            allergies=self.allergies,
+        )
 
-    def consultation_page(self, *, item_form=None, status=200, suggestions=None):
+    @cached_property
+    def allergies(self):
+        """The patient's active allergies and conditions: the banner, and the add form's override field."""
+        return active_allergies(hospital=self.request.user.hospital, patient=self.session.visit.patient)
+
+    def record_context(self, *, form: RecordFormState | None = None, **extra) -> dict:
+        """The record section's context: the saved record (read-only view) and the form's state."""
+        session = self.session
+        record = record_for_session(hospital=self.request.user.hospital, session=session)
+        editable = session.is_open and session.started_at is not None
+        return {
+            "session": session,
+            "record": record,
+            "record_editable": editable,
+            "record_form": (form or RecordFormState.of(record)).with_blank_rows() if editable else None,
+            "pick_lists": pick_lists(hospital=self.request.user.hospital) if editable else {},
+            "icd_results": [],
+            "icd_q": "",
+        } | extra
+
+    def consultation_page(self, *, item_form=None, status=200, record_context=None, suggestions=None):
         """The consultation page, or for htmx only its prescription section (with the messages).
 
         Rendered again with the add-medicine input kept after an error: 400 for a plain POST, 200 for
@@ -71,6 +125,7 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
             "session": session,
             "prescription": prescription_for_visit(hospital=hospital, visit=session.visit),
             "item_form": item_form or self.item_form(),
+            "allergies": self.allergies,
             "suggestions": suggestions,
             "templates": templates_for_doctor(hospital=hospital, doctor=self.request.user),
         }
@@ -78,12 +133,17 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
             template, status = "opd/_prescription.html", 200
         else:
             template = "opd/session.html"
+            context |= record_context or self.record_context()
             context |= {
                 "visit": session.visit,
                 "patient": session.visit.patient,
                 "vitals": session.visit.vitals,
-                "history": visits_for_patient(
-                    hospital=hospital, patient=session.visit.patient, exclude_visit_id=session.visit_id
+                "history": keyset_page(
+                    self.request,
+                    patient_timeline(
+                        hospital=hospital, patient=session.visit.patient, exclude_visit_id=session.visit_id
+                    ),
+                    page_size=HISTORY_PAGE_SIZE,
                 ),
             }
         return vary_on_htmx(TemplateResponse(self.request, template, context, status=status))
@@ -176,7 +236,8 @@ class AddItemView(SessionMixin, View):
             except (Invalid, Conflict) as error:
                 add_domain_error(form, error)
             else:
-                return self.prescription_changed(f"Added {item.medicine_name}.")
+                overridden = " (allergy overridden)" if item.allergy_overridden else ""
+                return self.prescription_changed(f"Added {item.medicine_name}{overridden}.")
         return self.consultation_page(item_form=form, status=400)
 
 
@@ -223,6 +284,80 @@ class StopItemView(SessionMixin, View):
         return self.prescription_changed(f"Stopped {item.medicine_name}.")
 
 
+class RecordView(SessionMixin, View):
+    """Saves the consultation record: the whole form, of which the service writes what changed.
+
+    Three ways in: htmx's autosave (triggered by `#record-autosave`; the answer is the status line only, the inputs are
+    not touched), htmx's submit (Enter, a pick, an ICD match: the section comes back with a new
+    blank row), and a plain POST without JavaScript (redirect back, or the page with the input kept
+    and a 400). Enter in the ICD search adds its first match; Search (without JavaScript) lists them.
+    """
+
+    role_check = can_write_record
+
+    def post(self, request, pk):
+        form = RecordFormState.from_post(request.POST)
+        # The wrapper's own request (its id is the HX-Trigger header); a submit's trigger is the form.
+        autosave = bool(request.htmx) and request.htmx.trigger == "record-autosave"
+        q = request.POST.get("icd_q", "").strip()[:100]
+        listing = bool(request.POST.get("icd_search")) and not autosave
+        results = []
+        if not autosave:
+            if code := request.POST.get("add_diagnosis", "").strip():
+                if entry := icd10.lookup(code):
+                    form.add_diagnosis(entry.code, entry.title)
+                q = ""
+            elif q:
+                results = icd10_search(hospital=request.user.hospital, q=q)
+                if not listing:
+                    if results:
+                        form.add_diagnosis(results[0].code, results[0].title)
+                        q, results = "", []
+                    else:
+                        form.errors = {
+                            "diagnoses": [f"No ICD-10 code matches {q}; write the diagnosis without a code."]
+                        }
+        error = None
+        if not form.errors:
+            try:
+                update_consultation_record(by=request.user, session=self.session, **form.changes())
+            except (Invalid, Conflict) as refused:
+                error = refused.message
+                form.errors = refused.errors or {"non_field_errors": [refused.message]}
+        else:
+            error = next(iter(form.errors.values()))[0]
+        if autosave:
+            context = {"record_saved": error is None, "record_error": error}
+            return vary_on_htmx(TemplateResponse(request, "opd/_record_status.html", context))
+        kept = form if error or listing else None  # after a save, the section shows what was stored
+        context = self.record_context(
+            form=kept,
+            icd_results=results,
+            icd_q=q if listing or error else "",
+            record_saved=not error,
+            record_error=error,
+        )
+        if request.htmx:
+            return vary_on_htmx(TemplateResponse(request, "opd/_record.html", context))
+        if error is None and not listing:
+            messages.success(request, "Notes saved.")
+            return redirect(f"{reverse('opd:session', args=[pk])}#record")
+        return self.consultation_page(status=400 if error else 200, record_context=context)
+
+
+class IcdSearchView(SessionMixin, View):
+    """ICD-10 matches for the record's search box (htmx): buttons that add the code."""
+
+    role_check = can_write_record
+
+    def get(self, request, pk):
+        require(can_write_record(request.user, self.session), "Only this session's doctor can write its record.")
+        q = request.GET.get("icd_q", "").strip()[:100]
+        results = icd10_search(hospital=request.user.hospital, q=q) if q else []
+        context = {"icd_results": results[:10], "icd_q": q}
+        return vary_on_htmx(TemplateResponse(request, "opd/_icd_results.html", context))
+
+
 class CompleteView(SessionMixin, View):
     role_check = can_complete_session
 
@@ -246,3 +381,69 @@ class DashboardView(RoleRequiredMixin, TemplateView):
             doctors=selectors.day_counts_by_doctor(hospital=hospital),
             **kwargs,
         )
+
+
+class PickListsView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
+    """The hospital admin's lists the doctor picks from (complaints, tests, advice lines) and its ICD-10 shorthand.
+
+    Each form posts one action; adding carries a one-time token (a double click adds once). A refusal
+    shows the page again with what was typed and the message beside the form.
+    """
+
+    role_check = can_manage_pick_lists
+    template_name = "opd/pick_lists.html"
+
+    def get_context_data(self, **kwargs):
+        hospital = self.request.user.hospital
+        own = list(pick_list_entries(hospital=hospital))
+        lists = [
+            {
+                "kind": kind,
+                "label": label,
+                "entries": [entry for entry in own if entry.kind == kind],
+                "defaults": DEFAULT_PICK_LISTS[kind],
+            }
+            for kind, label in PickListKind.choices
+        ]
+        return super().get_context_data(lists=lists, synonyms=icd_synonyms(hospital=hospital), **kwargs)
+
+    def post(self, request):
+        action = request.POST.get("action", "")
+        hospital = request.user.hospital
+        back = reverse("opd:pick_lists")
+        if action == "add_entry":
+            kind, text = request.POST.get("kind", ""), request.POST.get("text", "")
+
+            def add():
+                try:
+                    entry = add_pick_list_entry(by=request.user, kind=kind, text=text)
+                except Invalid as error:
+                    return self.refused(error, entry_kind=kind, entry_text=text)
+                return Done(back, f"Added {entry.text}.")
+
+            return submit_once(request, add)
+        if action == "add_synonym":
+            term, code = request.POST.get("term", ""), request.POST.get("icd_code", "")
+
+            def add_synonym():
+                try:
+                    synonym = add_icd_synonym(by=request.user, term=term, icd_code=code)
+                except Invalid as error:
+                    return self.refused(error, synonym_term=term, synonym_code=code)
+                return Done(back, f"{synonym.term} now finds {synonym.icd_code}.")
+
+            return submit_once(request, add_synonym)
+        is_active = request.POST.get("is_active") == "1"
+        if action == "entry_status":
+            entry = pick_list_entry_get(hospital=hospital, entry_id=request.POST.get("id"))
+            set_pick_list_entry_status(by=request.user, entry=entry, is_active=is_active)
+        elif action == "synonym_status":
+            synonym = icd_synonym_get(hospital=hospital, synonym_id=request.POST.get("id"))
+            set_icd_synonym_status(by=request.user, synonym=synonym, is_active=is_active)
+        else:
+            raise Invalid("Unknown action.")
+        messages.success(request, "Restored." if is_active else "Retired.")
+        return redirect(back)
+
+    def refused(self, error, **typed):
+        return self.render_to_response(self.get_context_data(error=error.message, **typed), status=400)

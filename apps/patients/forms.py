@@ -1,5 +1,6 @@
 from django import forms
 
+from apps.patients.models import AllergyCategory, AllergyKind, AllergySeverity
 from common.constants import Gender, Language
 from common.forms import BootstrapFormMixin
 
@@ -18,3 +19,18 @@ class PatientForm(BootstrapFormMixin, forms.Form):
 
     def clean_preferred_language(self):
         return self.cleaned_data.get("preferred_language") or Language.ENGLISH
+
+
+class AllergyForm(BootstrapFormMixin, forms.Form):
+    """An allergy or a chronic condition; which fields each needs is the service's rule (its messages)."""
+
+    category = forms.ChoiceField(choices=AllergyCategory.choices, initial=AllergyCategory.ALLERGY, label="Type")
+    substance = forms.CharField(
+        max_length=120, label="Substance or condition", help_text="e.g. Penicillin; or Type 2 diabetes"
+    )
+    kind = forms.ChoiceField(choices=[("", "—"), *AllergyKind.choices], required=False, label="Kind (allergy)")
+    severity = forms.ChoiceField(
+        choices=[("", "—"), *AllergySeverity.choices], required=False, label="Severity (allergy)"
+    )
+    reaction = forms.CharField(max_length=200, required=False, label="Reaction (allergy)", help_text="e.g. rash")
+    icd_code = forms.CharField(max_length=10, required=False, label="ICD-10 code (condition)", help_text="e.g. E11")

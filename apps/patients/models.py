@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinLengthValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from common.constants import MRN_DIGITS, MRN_PREFIX, Gender, Language
 from common.exceptions import DeletionRefused
@@ -59,3 +60,97 @@ class Patient(HospitalScopedModel):
     @property
     def mrn(self) -> str:
         return format_mrn(self.mrn_number)
+
+
+class AllergyCategory(models.TextChoices):
+    ALLERGY = "allergy", "Allergy"
+    CONDITION = "condition", "Chronic condition"
+
+
+class AllergyKind(models.TextChoices):
+    DRUG = "drug", "Drug"
+    FOOD = "food", "Food"
+    OTHER = "other", "Other"
+
+
+class AllergySeverity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class PatientAllergy(HospitalScopedModel):
+    """An allergy or a known chronic condition of a patient (SPEC §9 "Patient-level").
+
+    One table for both, told apart by `category`, because both are what every clinical page
+    shows in one banner and what the API serves at one resource. An allergy has a substance,
+    a kind and a severity (and may say the reaction); a chronic condition has its text in
+    `substance` and may carry an ICD-10 code as plain text. Retired (`is_active` false), never
+    deleted: the chart's history keeps what was known when.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="allergies")
+    category = models.CharField(max_length=10, choices=AllergyCategory.choices, default=AllergyCategory.ALLERGY)
+    # The allergen ("Penicillin"), or the condition ("Type 2 diabetes").
+    substance = models.CharField(max_length=120, validators=[MinLengthValidator(1)])
+    kind = models.CharField(max_length=10, choices=AllergyKind.choices, blank=True)
+    severity = models.CharField(max_length=10, choices=AllergySeverity.choices, blank=True)
+    reaction = models.CharField(max_length=200, blank=True)
+    icd_code = models.CharField(max_length=10, blank=True)
+    is_active = models.BooleanField(default=True)
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    retired_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = NeverDeletedQuerySet.as_manager()
+    deletion_refusal = "An allergy or condition is never deleted: retire it instead, so the chart keeps its history."
+
+    class Meta:
+        ordering = ["hospital_id", "patient_id", "category", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(substance=""), name="allergy_substance_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(category__in=AllergyCategory.values), name="allergy_category_valid"
+            ),
+            # An allergy says what kind and how severe; a condition has neither (and no reaction).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        category=AllergyCategory.ALLERGY,
+                        kind__in=AllergyKind.values,
+                        severity__in=AllergySeverity.values,
+                        icd_code="",
+                    )
+                    | models.Q(category=AllergyCategory.CONDITION, kind="", severity="", reaction="")
+                ),
+                name="allergy_fields_match_category",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_active=True, retired_at__isnull=True)
+                | models.Q(is_active=False, retired_at__isnull=False),
+                name="allergy_retired_iff_inactive",
+            ),
+            # The same allergy or condition is recorded once while active (case-insensitively).
+            models.UniqueConstraint(
+                "patient",
+                "category",
+                Lower("substance"),
+                condition=models.Q(is_active=True),
+                name="allergy_one_active_per_substance",
+            ),
+        ]
+        indexes = [
+            # The banner: a patient's active entries; the pharmacy list: many patients' at once.
+            models.Index(fields=["hospital", "patient", "is_active"], name="allergy_hosp_pat_active_idx"),
+        ]
+
+    def __str__(self) -> str:
+        # Identifier only (no clinical value in logs or admin titles).
+        return f"{self.get_category_display()} #{self.pk} of patient #{self.patient_id}"
+
+    def delete(self, *args, **kwargs):
+        raise DeletionRefused(self.deletion_refusal)
+
+    @property
+    def is_allergy(self) -> bool:
+        return self.category == AllergyCategory.ALLERGY

@@ -1,9 +1,10 @@
 import re
+from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.hospitals.models import Hospital
-from apps.patients.models import Patient
+from apps.patients.models import Patient, PatientAllergy
 from common.exceptions import NotFound
 
 _MRN = re.compile(r"^(?:p-?|#)?0*(\d{1,9})$", re.IGNORECASE)
@@ -42,4 +43,53 @@ def patient_get(*, hospital: Hospital, patient_id: int) -> Patient:
     try:
         return Patient.objects.get(hospital=hospital, pk=int(patient_id))
     except (Patient.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+# Allergies and chronic conditions (SPEC §9) ---------------------------------------------------------
+
+
+def _allergies(hospital: Hospital | int) -> QuerySet[PatientAllergy]:
+    return PatientAllergy.objects.filter(hospital=hospital)
+
+
+def active_allergies(*, hospital: Hospital | int, patient: Patient) -> list[PatientAllergy]:
+    """The banner's list: the patient's active allergies (severe first), then chronic conditions. One query."""
+    return _order_for_banner(_allergies(hospital).filter(patient=patient, is_active=True))
+
+
+def _order_for_banner(allergies: Iterable[PatientAllergy]) -> list[PatientAllergy]:
+    severity = {"severe": 0, "moderate": 1, "mild": 2}
+    return sorted(
+        allergies,
+        key=lambda a: (not a.is_allergy, severity.get(a.severity, 3), a.substance.casefold(), a.pk),
+    )
+
+
+def active_allergies_prefetch(lookup: str) -> Prefetch:
+    """Prefetch a patient's active entries as `active_allergies` (banner order), through `lookup`: one query
+    for a whole list of patients (the pharmacy's list), instead of one per row."""
+    return Prefetch(lookup, queryset=PatientAllergy.objects.filter(is_active=True), to_attr="_active_allergies")
+
+
+def banner_allergies(patient: Patient) -> list[PatientAllergy]:
+    """The active entries a prefetch (`active_allergies_prefetch`) left on `patient`, in banner order."""
+    return _order_for_banner(patient._active_allergies)  # type: ignore[attr-defined]  # set by the prefetch
+
+
+def allergies_for_patient(*, hospital: Hospital, patient: Patient) -> QuerySet[PatientAllergy]:
+    """Every entry of the patient, active and retired: active first, then the newest retired."""
+    return (
+        _allergies(hospital)
+        .filter(patient=patient)
+        .select_related("created_by", "retired_by")
+        .order_by("-is_active", "category", "-retired_at", "created_at", "id")
+    )
+
+
+def allergy_get(*, hospital: Hospital, patient: Patient, allergy_id: int) -> PatientAllergy:
+    """One entry of `patient` in `hospital`; another patient's or hospital's is NotFound."""
+    try:
+        return _allergies(hospital).select_related("patient").get(patient=patient, pk=int(allergy_id))
+    except (PatientAllergy.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None

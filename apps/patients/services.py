@@ -1,14 +1,21 @@
 import re
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
-from apps.patients.models import Patient
+from apps.patients.models import AllergyCategory, Patient, PatientAllergy
 from common.constants import Language
 from common.exceptions import Invalid
-from common.permissions import can_edit_patient, can_register_patient, ensure_same_hospital, require
+from common.permissions import (
+    can_edit_patient,
+    can_record_allergies,
+    can_register_patient,
+    ensure_same_hospital,
+    require,
+)
 from common.validation import clean_text, full_clean_or_raise
 
 PHONE_MESSAGE = "Enter a 10-digit Indian mobile number (optionally with +91)."
@@ -136,3 +143,131 @@ def update_patient(
             changes=changes,
         )
         return patient
+
+
+# Allergies and chronic conditions (SPEC §9) -------------------------------------------------------
+
+ALLERGY_REQUIRED = {"kind": "Choose the kind of allergy.", "severity": "Choose how severe it is."}
+
+
+def _duplicate_allergy(allergy: PatientAllergy) -> Invalid:
+    noun = "allergy" if allergy.is_allergy else "condition"
+    return Invalid.on_field("substance", f"This {noun} is already recorded for the patient.")
+
+
+def record_allergy(
+    *,
+    by: User,
+    patient: Patient,
+    category: str = AllergyCategory.ALLERGY,
+    substance: str,
+    kind: str = "",
+    severity: str = "",
+    reaction: str = "",
+    icd_code: str = "",
+) -> PatientAllergy:
+    """Record an allergy (substance, kind, severity, reaction) or a chronic condition (text, ICD code).
+
+    Refuses: another hospital's patient (NotFound); anyone but the front desk or a doctor
+    (PermissionDenied); an empty or over-long substance, an allergy without its kind or
+    severity, a condition with a kind, severity or reaction, an unknown choice, the same
+    entry already active for the patient, case-insensitively (Invalid). Audit: allergy.create
+    (category, kind, severity; the substance and reaction are clinical, withheld).
+    """
+    ensure_same_hospital(by, patient)
+    require(can_record_allergies(by))
+    allergy = PatientAllergy(
+        hospital_id=patient.hospital_id,
+        patient=patient,
+        category=category,
+        substance=clean_text(substance),
+        kind=kind or "",
+        severity=severity or "",
+        reaction=clean_text(reaction),
+        icd_code=clean_text(icd_code).upper(),
+        created_by=by,
+    )
+    _clean_allergy(allergy)
+    try:
+        with transaction.atomic():
+            # Serialise records for one patient, so the duplicate check sees every earlier one.
+            Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk").first()
+            if PatientAllergy.objects.filter(
+                hospital_id=patient.hospital_id,
+                patient=patient,
+                category=allergy.category,
+                substance__iexact=allergy.substance,
+                is_active=True,
+            ).exists():
+                raise _duplicate_allergy(allergy)
+            allergy.save()
+            record_event(
+                actor=by,
+                action="allergy.create",
+                target=allergy,
+                summary=f"Recorded {allergy.get_category_display().lower()} #{allergy.pk} for patient {patient.mrn}",
+                changes={
+                    "patient": patient.mrn,
+                    "category": allergy.category,
+                    "kind": allergy.kind,
+                    "severity": allergy.severity,
+                    "substance": allergy.substance,
+                    "reaction": allergy.reaction,
+                    "icd_code": allergy.icd_code,
+                },
+            )
+            return allergy
+    except IntegrityError:  # the partial unique index, should a simultaneous record slip past the lock
+        raise _duplicate_allergy(allergy) from None
+
+
+def _clean_allergy(allergy: PatientAllergy) -> None:
+    errors: dict[str, list[str]] = {}
+    if not allergy.substance:
+        errors["substance"] = [
+            "Enter the substance." if allergy.category == AllergyCategory.ALLERGY else "Enter the condition."
+        ]
+    if allergy.category == AllergyCategory.ALLERGY:
+        for field, message in ALLERGY_REQUIRED.items():
+            if not getattr(allergy, field):
+                errors[field] = [message]
+        if allergy.icd_code:
+            errors["icd_code"] = ["An ICD-10 code belongs to a chronic condition, not an allergy."]
+    elif allergy.category == AllergyCategory.CONDITION:
+        for field in ("kind", "severity", "reaction"):
+            if getattr(allergy, field):
+                errors[field] = ["A chronic condition has no kind, severity or reaction."]
+    try:
+        full_clean_or_raise(allergy, exclude=["hospital", "patient", "created_by", "retired_by", *errors])
+    except Invalid as error:
+        errors |= error.errors
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise Invalid(first if len(errors) == 1 else None, errors=errors)
+
+
+def retire_allergy(*, by: User, allergy: PatientAllergy) -> PatientAllergy:
+    """Retire an allergy or condition that no longer holds: kept in the chart's history, never deleted.
+
+    Retiring one already retired changes nothing and records nothing (a double click).
+    Refuses: another hospital's (NotFound); anyone but the front desk or a doctor
+    (PermissionDenied). Audit: allergy.retire.
+    """
+    ensure_same_hospital(by, allergy)
+    require(can_record_allergies(by))
+    with transaction.atomic():
+        allergy = PatientAllergy.objects.select_for_update().select_related("patient").get(pk=allergy.pk)
+        if not allergy.is_active:
+            return allergy
+        allergy.is_active = False
+        allergy.retired_at = timezone.now()
+        allergy.retired_by = by
+        allergy.save(update_fields=["is_active", "retired_at", "retired_by"])
+        record_event(
+            actor=by,
+            action="allergy.retire",
+            target=allergy,
+            summary=f"Retired {allergy.get_category_display().lower()} #{allergy.pk} of patient {allergy.patient.mrn}",
+            changes={"patient": allergy.patient.mrn, "category": allergy.category, "is_active": [True, False]},
+        )
+        return allergy

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from apps.hospitals.models import Hospital
+from apps.patients.selectors import active_allergies_prefetch, banner_allergies
 from apps.pharmacy.models import DispenseRecord
 from apps.prescriptions.models import PrescriptionItem
 from apps.prescriptions.selectors import is_active_at_end_of
@@ -23,7 +24,11 @@ def _records(hospital: Hospital) -> QuerySet[DispenseRecord]:
             "prescription__visit__doctor",
             "prescription__visit__vitals",
         )
-        .prefetch_related(Prefetch("prescription__items", queryset=items))
+        .prefetch_related(
+            Prefetch("prescription__items", queryset=items),
+            # The allergy banner of every pharmacy page and the list's marker: one query for the whole page.
+            active_allergies_prefetch("prescription__visit__patient__allergies"),
+        )
     )
 
 
@@ -54,3 +59,8 @@ def record_items(record: DispenseRecord) -> list[PrescriptionItem]:
     """The items this record covers: those active when its session completed (uses the prefetch)."""
     number = record.session.session_number
     return [item for item in record.prescription.items.all() if is_active_at_end_of(item, number)]
+
+
+def record_allergies(record: DispenseRecord) -> list:
+    """The patient's active allergies and conditions, in banner order (uses the prefetch)."""
+    return banner_allergies(record.prescription.visit.patient)

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from apps.patients.serializers import PatientOutput
+from apps.patients.serializers import AllergyOutput, PatientOutput
 from apps.pharmacy.models import DispenseRecord
-from apps.pharmacy.selectors import STATUSES, record_items
+from apps.pharmacy.selectors import STATUSES, record_allergies, record_items
 from apps.prescriptions.serializers import ItemOutput, PrescriptionOutput
 from apps.visits.serializers import DoctorOutput, VitalsOutput
 
@@ -19,6 +19,13 @@ class CoveredItemsOutput(serializers.ListSerializer):
         return record_items(record)
 
 
+class RecordAllergiesOutput(serializers.ListSerializer):
+    """The patient's active allergies and conditions, from the page's one prefetch (what the banner shows)."""
+
+    def get_attribute(self, record):
+        return record_allergies(record)
+
+
 class DispenseRecordOutput(serializers.ModelSerializer):
     session_number = serializers.IntegerField(source="session.session_number", read_only=True)
     patient = PatientOutput(source="prescription.visit.patient", read_only=True)
@@ -29,6 +36,12 @@ class DispenseRecordOutput(serializers.ModelSerializer):
         child=ItemOutput(), read_only=True, help_text="What to hand over: the items active when the session ended."
     )
     dispensed_by = serializers.CharField(source="dispensed_by.username", read_only=True, allow_null=True, default=None)
+    allergies = RecordAllergiesOutput(
+        child=AllergyOutput(),
+        read_only=True,
+        help_text="The patient's active allergies and chronic conditions; an item with an "
+        "`allergy_override_reason` was prescribed over one of them.",
+    )
 
     class Meta:
         model = DispenseRecord
@@ -48,6 +61,7 @@ class DispenseRecordOutput(serializers.ModelSerializer):
             "vitals",
             "prescription",
             "items",
+            "allergies",
         ]
         read_only_fields = fields
 

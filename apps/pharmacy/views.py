@@ -4,6 +4,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.consultations.selectors import record_for_session
 from apps.pharmacy import selectors, services, sharing
 from common.mixins import DomainErrorMixin, RoleRequiredMixin
 from common.pagination import keyset_page
@@ -30,6 +31,8 @@ class PharmacyListView(PharmacyMixin, TemplateView):
         page = keyset_page(self.request, records, page_size=self.page_size)
         for record in page:
             record.covered_items = selectors.record_items(record)
+            record.allergies = selectors.record_allergies(record)
+            record.allergy_overridden = any(item.allergy_overridden for item in record.covered_items)
         return super().get_context_data(page=page, status=status, statuses=selectors.STATUSES, **kwargs)
 
 
@@ -44,7 +47,11 @@ class RecordDetailView(PharmacyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         items = list(selectors.record_items(self.record))
         return super().get_context_data(
-            record=self.record, items=items, share=sharing.share(record=self.record, items=items), **kwargs
+            record=self.record,
+            items=items,
+            allergies=selectors.record_allergies(self.record),
+            share=sharing.share(record=self.record, items=items),
+            **kwargs,
         )
 
 
@@ -53,6 +60,17 @@ class PrintView(RecordDetailView):
 
     template_name = "pharmacy/print.html"
     page = "print view"
+
+    def get_context_data(self, **kwargs):
+        # The consultation's notes (complaints, diagnoses, investigations, advice, follow-up) beside the Rx.
+        session, visit = self.record.session, self.record.prescription.visit
+        notes = record_for_session(hospital=self.request.user.hospital, session=session)
+        review = notes.review_date
+        return super().get_context_data(
+            consultation=notes,
+            follow_up_of_this_visit=review is not None and review <= visit.validity_end_date(),
+            **kwargs,
+        )
 
 
 class LabelsView(RecordDetailView):

@@ -17,11 +17,20 @@ class ItemForm(BootstrapFormMixin, forms.Form):
     food_relation = forms.ChoiceField(choices=[("", "—"), *FoodRelation.choices], required=False, label="Food")
     duration = forms.CharField(max_length=30, help_text="5 days, 2 weeks, continue")
     instructions = forms.CharField(max_length=300, required=False, help_text="anything else")
+    allergy_override_reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Allergy override reason",
+        help_text="Only if it matches an allergy of the patient: why to prescribe it anyway.",
+    )
     # The catalogue entry picked from the suggestions (the view checks it is the hospital's).
     formulary_entry = IdField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, suggest_url: str = "", **kwargs):
+    def __init__(self, *args, suggest_url: str = "", allergies=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The override is asked for only where there is something to override: a patient with allergies.
+        if not any(allergy.is_allergy for allergy in allergies):
+            del self.fields["allergy_override_reason"]
         if suggest_url:  # as the doctor types, htmx asks for matching catalogue entries
             self.fields["medicine_name"].widget.attrs.update(
                 {
@@ -75,4 +84,5 @@ class ItemForm(BootstrapFormMixin, forms.Form):
             "food_relation": data.get("food_relation", ""),
             "duration_value": data["duration_value"],
             "duration_unit": data["duration_unit"],
+            "allergy_override_reason": data.get("allergy_override_reason", ""),
         }

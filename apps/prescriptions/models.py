@@ -54,6 +54,9 @@ class PrescriptionItem(HospitalScopedModel):
         db_index=False,
     )
     is_uncatalogued = models.BooleanField(null=True, blank=True)
+    # Why the doctor prescribed it although it matches an active allergy of the patient (SPEC §9);
+    # empty when it matched none. The pharmacy sees that an override happened, and why.
+    allergy_override_reason = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACTIVE)
     stopped_in_session = models.ForeignKey(
         "consultations.ConsultationSession",
@@ -89,6 +92,10 @@ class PrescriptionItem(HospitalScopedModel):
 
     def __str__(self) -> str:
         return f"Item #{self.pk} of prescription #{self.prescription_id}"
+
+    @property
+    def allergy_overridden(self) -> bool:
+        return bool(self.allergy_override_reason)
 
     @property
     def is_active(self) -> bool:

@@ -7,6 +7,7 @@ from apps.formulary.selectors import formulary_get
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from common.api import HospitalObjectField, IdField
 from common.dosing import DoseUnit, DurationUnit, FoodRelation
+from common.strict_input import VisibleText
 
 
 class ItemOutput(serializers.ModelSerializer):
@@ -34,6 +35,7 @@ class ItemOutput(serializers.ModelSerializer):
             "quantity",
             "formulary_entry",
             "is_uncatalogued",
+            "allergy_override_reason",
             "status",
             "session",
             "stopped_in_session",
@@ -98,6 +100,13 @@ class ItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     food_relation = serializers.ChoiceField(choices=FoodRelation.choices, required=False)
     duration_value = serializers.IntegerField(required=False, min_value=1, max_value=365)
     duration_unit = serializers.ChoiceField(choices=DurationUnit.choices, required=False)
+    allergy_override_reason = VisibleText(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Why to prescribe it although it matches an active allergy of the patient (else a 409 "
+        "`allergy_conflict` naming the allergies' ids). Kept only when an allergy was overridden.",
+    )
 
 
 class StopItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):

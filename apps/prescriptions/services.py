@@ -7,11 +7,22 @@ from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
 from apps.formulary.models import FormularyEntry
+from apps.patients.allergy_matching import matching_allergies
+from apps.patients.models import Patient, PatientAllergy
+from apps.patients.selectors import active_allergies
 from apps.prescriptions.models import Prescription, PrescriptionItem, PrescriptionTemplate, TemplateItem
 from apps.visits.models import Visit
 from common import dosing
 from common.constants import ItemStatus, SessionStatus
-from common.exceptions import DuplicateActiveItem, Invalid, ItemNotActive, NotFound, SessionNotOpen, SessionNotStarted
+from common.exceptions import (
+    AllergyConflict,
+    DuplicateActiveItem,
+    Invalid,
+    ItemNotActive,
+    NotFound,
+    SessionNotOpen,
+    SessionNotStarted,
+)
 from common.permissions import (
     can_change_prescription,
     can_read_prescription,
@@ -56,7 +67,11 @@ def _lock_open_session(*, by: User, session: ConsultationSession) -> Consultatio
     """Only the session's doctor changes items, and only while it is open (row locked until commit)."""
     ensure_same_hospital(by, session)
     require(can_change_prescription(by, session), "Only this session's doctor can change its prescription.")
-    session = ConsultationSession.objects.select_for_update(of=("self",)).select_related("visit").get(pk=session.pk)
+    session = (
+        ConsultationSession.objects.select_for_update(of=("self",))
+        .select_related("visit", "visit__patient")
+        .get(pk=session.pk)
+    )
     if session.status != SessionStatus.OPEN:
         raise SessionNotOpen("This session is completed; items can only be changed in an open session.")
     if session.started_at is None:
@@ -125,6 +140,29 @@ def structured_item_values(
     }
 
 
+def _allergy_message(medicine_name: str, allergies: list[PatientAllergy]) -> str:
+    described = "; ".join(
+        f"{a.substance} ({a.get_severity_display().lower()}{': ' + a.reaction if a.reaction else ''})"
+        for a in allergies
+    )
+    return (
+        f"The patient is allergic to {described}, which {medicine_name} matches. "
+        "Choose another medicine, or give a reason to override the allergy."
+    )
+
+
+def check_allergies(*, patient: Patient, medicine_name: str, override_reason: str) -> list[PatientAllergy]:
+    """The patient's active allergies that `medicine_name` matches (apps.patients.allergy_matching).
+
+    A step of adding an item (its event records the override). Refuses a match without an
+    override reason (AllergyConflict, naming the allergies); returns the matches it overrides.
+    """
+    matched = matching_allergies(active_allergies(hospital=patient.hospital_id, patient=patient), medicine_name)
+    if matched and not override_reason:
+        raise AllergyConflict(_allergy_message(medicine_name, matched), allergies=matched)
+    return matched
+
+
 def add_prescription_item(
     *,
     by: User,
@@ -140,6 +178,7 @@ def add_prescription_item(
     duration_value: int | None = None,
     duration_unit: str = "",
     formulary_entry: FormularyEntry | None = None,
+    allergy_override_reason: str = "",
 ) -> PrescriptionItem:
     """Add a medicine to the visit's prescription in an open session.
 
@@ -147,7 +186,10 @@ def add_prescription_item(
     (PermissionDenied); a completed session (Conflict); missing or over-long fields
     (Invalid); a medicine already active on the prescription, compared
     case-insensitively (Conflict — also under a race, by the database's partial
-    unique index). Audit: prescription.item_add.
+    unique index); a medicine that matches an active allergy of the patient, unless
+    `allergy_override_reason` says why (AllergyConflict). A reason given when nothing
+    matches is not kept. Audit: prescription.item_add (with `allergy_override` and the
+    allergies' ids when one was overridden; never the substance or the reason).
 
     Two shapes: the texts (dosage, frequency, duration, instructions) as written before, or a
     structured dose (dose_pattern, dose_unit, food_relation, duration_value, duration_unit) from
@@ -164,6 +206,7 @@ def add_prescription_item(
         medicine_name = medicine_name or formulary_entry.generic_name
         dosage = dosage or formulary_entry.strength
         dose_unit = dose_unit or (formulary_entry.dose_unit if dose_pattern else "")
+    override_reason = clean_text(allergy_override_reason)
     values: dict[str, object] = {
         field: clean_text(value)
         for field, value in zip(
@@ -186,6 +229,7 @@ def add_prescription_item(
             item = PrescriptionItem(
                 hospital_id=session.hospital_id, prescription=prescription, session=session, **values
             )
+            item.allergy_override_reason = override_reason
             full_clean_or_raise(
                 item, exclude=["hospital", "prescription", "session", "stopped_in_session", "formulary_entry"]
             )
@@ -194,6 +238,11 @@ def add_prescription_item(
             active = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
             if existing := active.first():
                 raise DuplicateActiveItem(_duplicate_message(existing.medicine_name))
+            overridden = check_allergies(
+                patient=session.visit.patient, medicine_name=item.medicine_name, override_reason=override_reason
+            )
+            if not overridden:
+                item.allergy_override_reason = ""
             item.save()
             record_event(
                 actor=by,
@@ -207,7 +256,16 @@ def add_prescription_item(
                     else {}
                 )
                 | {"session": session.session_number, "formulary_entry": item.formulary_entry_id}
-                | ({"prescription_created": prescription.pk} if created else {}),
+                | ({"prescription_created": prescription.pk} if created else {})
+                | (
+                    {
+                        "allergy_override": True,
+                        "allergies": [allergy.pk for allergy in overridden],
+                        "allergy_override_reason": item.allergy_override_reason,
+                    }
+                    if overridden
+                    else {}
+                ),
             )
             return item
     except IntegrityError:
@@ -275,6 +333,9 @@ def _copy_items(*, session: ConsultationSession, prescription: Prescription, sou
     active medicine (nor twice in one copy), a catalogue entry still in use. One query for the active
     names, one insert for all; a refused source is skipped with its reason, never half-added."""
     result = CopyResult()
+    # The patient's allergies, read once: a copied medicine that matches one is skipped (a template or a
+    # repeat carries no override reason; the doctor adds such a medicine by hand, with the reason).
+    allergies = list(active_allergies(hospital=session.hospital_id, patient=session.visit.patient))
     active = {name.lower() for name in prescription.items.filter(status=ItemStatus.ACTIVE).values_list(
         "medicine_name", flat=True)}  # fmt: skip
     for source in sources:
@@ -298,7 +359,9 @@ def _copy_items(*, session: ConsultationSession, prescription: Prescription, sou
             )
             if item.medicine_name.lower() in active:
                 raise DuplicateActiveItem("already on this prescription")
-        except (Invalid, DuplicateActiveItem) as error:
+            if matched := matching_allergies(allergies, item.medicine_name):
+                raise AllergyConflict(_allergy_message(item.medicine_name, matched), allergies=matched)
+        except (Invalid, DuplicateActiveItem, AllergyConflict) as error:
             result.skipped.append((name, error.message))
             continue
         active.add(item.medicine_name.lower())

@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
-from apps.patients.selectors import patient_get, patient_search
+from apps.patients.selectors import active_allergies, patient_get, patient_search
 from apps.visits import selectors, services
 from apps.visits.forms import VisitForm
 from common.constants import Role
@@ -62,7 +62,15 @@ class PatientChartView(RoleRequiredMixin, DomainErrorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             patient=self.patient,
-            visits=selectors.visits_for_patient(hospital=self.request.user.hospital, patient=self.patient),
+            allergies=active_allergies(hospital=self.request.user.hospital, patient=self.patient),
+            # Newest first, a page at a time; the doctor also sees each visit's notes and medicines.
+            visits=keyset_page(
+                self.request,
+                selectors.patient_timeline(
+                    hospital=self.request.user.hospital, patient=self.patient, with_notes=self.request.user.is_doctor()
+                ),
+                page_size=20,
+            ),
             visit_form=kwargs.pop("visit_form", None) or self.visit_form(),
             **kwargs,
         )

@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         "FoodRelationEnum": "common.dosing.FoodRelation.choices",
         "MedicineFormEnum": "apps.formulary.models.MedicineForm.choices",
         "DispenseStatusEnum": "apps.pharmacy.selectors.STATUSES",
+        "DiagnosisKindEnum": "apps.consultations.models.DiagnosisKind.choices",
+        "DiagnosisCertaintyEnum": "apps.consultations.models.DiagnosisCertainty.choices",
+        "PickListKindEnum": "apps.consultations.models.PickListKind.choices",
         "ErrorCodeEnum": "common.api.ERROR_CODE_CHOICES",
     },
     # Swagger UI from the sidecar package: no CDN, works offline on a clinic LAN.

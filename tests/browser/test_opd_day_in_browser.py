@@ -186,6 +186,21 @@ def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size, scre
         expect(doctor.page.get_by_role("button", name="Complete consultation")).to_be_visible()
         # A marker on the window survives only if the page is never reloaded: htmx swaps the section.
         doctor.page.evaluate("window.stillTheSamePage = true")
+        # The notes, from the keyboard: a complaint saves as it is typed (the status line says so), Enter
+        # in the ICD-10 search adds its first match (HTN → I10), a pick adds a complaint; no reload.
+        notes = doctor.page.locator("#record")
+        doctor.page.fill("#complaint_text_1", "Fever")
+        doctor.page.locator("#complaint_duration_1").press_sequentially("3 days")
+        expect(doctor.page.get_by_test_id("record-status")).to_contain_text("Saved")
+        doctor.page.locator("#icd_q").press_sequentially("HTN")
+        expect(notes.get_by_test_id("icd-result").first).to_contain_text("I10")
+        doctor.page.locator("#icd_q").press("Enter")
+        expect(notes.locator("#diagnosis_icd_code_1")).to_have_value("I10")
+        expect(notes.locator("#diagnosis_text_1")).to_have_value("Essential (primary) hypertension")
+        notes.get_by_role("button", name="Headache", exact=True).first.click()
+        expect(notes.locator("#complaint_text_2")).to_have_value("Headache")
+        expect(notes.locator("#complaint_text_1")).to_have_value("Fever")
+        doctor.fits()
         prescription = doctor.page.locator("#prescription")
         for medicine, dosage, frequency, duration, instructions, answer in [
             ("Paracetamol", "500 mg", "1-0-1", "5 days", "after food", "Added Paracetamol."),
@@ -233,6 +248,8 @@ def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size, scre
         expect(sheet).to_contain_text("Paracetamol")
         expect(sheet).to_contain_text("after food")
         expect(sheet).not_to_contain_text("Cetirizine")
+        expect(sheet).to_contain_text("Fever × 3 days")
+        expect(sheet).to_contain_text("Essential (primary) hypertension (I10)")
         expect(sheet).to_contain_text("Doctor’s signature")
         pharmacy.screenshot("pharmacy-print")
         pharmacy.page.get_by_role("link", name="Medicine labels").click()

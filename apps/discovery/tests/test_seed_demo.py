@@ -85,3 +85,27 @@ def test_login_page_lists_demo_accounts_in_demo_mode(seeded, client):
 @override_settings(DEMO_MODE=False)
 def test_login_page_hides_demo_accounts_outside_demo_mode(seeded, client):
     assert "demo_doctor" not in client.get("/login/").content.decode()
+
+
+def test_the_demo_doctors_have_their_registration_and_a_patient_her_allergy(seeded):
+    from apps.patients.models import PatientAllergy
+    from apps.prescriptions.models import PrescriptionItem
+
+    doctors = User.objects.filter(hospital=seeded, role=Role.DOCTOR)
+    assert all(doctor.registration_number and doctor.qualification for doctor in doctors)
+    penicillin = PatientAllergy.objects.get(hospital=seeded, substance="Penicillin", is_active=True)
+    assert (penicillin.patient.full_name, penicillin.severity) == ("Fatima Sheikh", "severe")
+    assert PatientAllergy.objects.filter(hospital=seeded, category="condition").exists()
+    # The pharmacy has an overridden allergy to look at (Ramesh's statin).
+    assert PrescriptionItem.objects.filter(hospital=seeded).exclude(allergy_override_reason="").exists()
+
+
+def test_the_demo_chart_and_the_pharmacy_show_the_allergies(seeded, client):
+    from apps.patients.models import PatientAllergy
+
+    fatima = PatientAllergy.objects.get(hospital=seeded, substance="Penicillin").patient
+    client.force_login(User.objects.get(username="demo_reception"))
+    assert "Allergy: Penicillin" in client.get(f"/visits/patients/{fatima.pk}/").content.decode()
+    client.force_login(User.objects.get(username="demo_pharmacy"))
+    page = client.get("/pharmacy/?status=dispensed").content.decode()
+    assert "Allergy overridden" in page

@@ -1,7 +1,7 @@
 import factory
 
 from apps.hospitals.tests.factories import HospitalFactory
-from apps.patients.models import Patient
+from apps.patients.models import AllergyCategory, AllergyKind, AllergySeverity, Patient, PatientAllergy
 from common.constants import Gender
 
 
@@ -24,3 +24,21 @@ class PatientFactory(factory.django.DjangoModelFactory):
         self.hospital.last_patient_number += 1
         self.hospital.save(update_fields=["last_patient_number"])
         return self.hospital.last_patient_number
+
+
+class PatientAllergyFactory(factory.django.DjangoModelFactory):
+    """An active drug allergy, built directly (no audit event)."""
+
+    class Meta:
+        model = PatientAllergy
+
+    patient = factory.SubFactory(PatientFactory)
+    hospital = factory.SelfAttribute("patient.hospital")
+    category = AllergyCategory.ALLERGY
+    substance = "Penicillin"
+    kind = AllergyKind.DRUG
+    severity = AllergySeverity.SEVERE
+    reaction = "Rash"
+    created_by = factory.SubFactory(
+        "apps.accounts.tests.factories.UserFactory", hospital=factory.SelfAttribute("..hospital")
+    )

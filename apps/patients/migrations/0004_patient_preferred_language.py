@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0002_patient_name_trigram_index'),
+        ('patients', '0003_allergies'),
     ]
 
     operations = [

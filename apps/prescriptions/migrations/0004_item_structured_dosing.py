@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('prescriptions', '0002_alter_prescriptionitem_session_and_more'),
+        ('prescriptions', '0003_item_allergy_override'),
     ]
 
     operations = [

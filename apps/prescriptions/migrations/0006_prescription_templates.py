@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('formulary', '0002_load_nlem_for_existing_hospitals'),
         ('hospitals', '0001_initial'),
-        ('prescriptions', '0004_item_formulary_entry'),
+        ('prescriptions', '0005_item_formulary_entry'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

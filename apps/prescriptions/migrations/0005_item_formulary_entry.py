@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('consultations', '0002_rename_table'),
         ('formulary', '0002_load_nlem_for_existing_hospitals'),
         ('hospitals', '0001_initial'),
-        ('prescriptions', '0003_item_structured_dosing'),
+        ('prescriptions', '0004_item_structured_dosing'),
     ]
 
     operations = [

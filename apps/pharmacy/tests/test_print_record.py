@@ -1,0 +1,62 @@
+"""The A5 print carries the consultation's notes in SPEC §9's order, and says when the review is a follow-up."""
+
+import pytest
+from django.urls import reverse
+
+from apps.consultations.services import update_consultation_record
+from apps.opd.services import complete_consultation, start_consultation
+from apps.pharmacy.models import DispenseRecord
+from apps.prescriptions.services import add_prescription_item
+from apps.visits.services import create_visit_with_vitals
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def printed(hospital, receptionist, doctor):
+    from apps.patients.services import create_patient
+
+    patient = create_patient(by=receptionist, full_name="Meera Iyer", age=52, gender="F")
+    visit = create_visit_with_vitals(
+        by=receptionist, patient=patient, doctor=doctor, vitals={"blood_pressure": "150/95"}
+    )
+    session = start_consultation(by=doctor, session=visit.sessions.get())
+    update_consultation_record(
+        by=doctor,
+        session=session,
+        complaints=[{"text": "Headache", "duration": "2 weeks"}],
+        diagnoses=[{"icd_code": "I10", "certainty": "confirmed"}],
+        investigations=["Lipid profile"],
+        advice="Salt restriction",
+        follow_up_days=3,
+    )
+    for n in range(12):
+        add_prescription_item(
+            by=doctor,
+            session=session,
+            medicine_name=f"Medicine {n}",
+            dosage="5 mg",
+            frequency="1-0-0",
+            duration="30 days",
+        )
+    complete_consultation(by=doctor, session=session)
+    return DispenseRecord.objects.get(session=session)
+
+
+def test_the_print_shows_the_notes_in_order_and_the_follow_up_of_this_visit(client, medical_staff, printed):
+    client.force_login(medical_staff)
+    html = client.get(reverse("pharmacy:print_view", args=[printed.pk])).content.decode()
+    order = ["Meera Iyer", "Vitals:", "Headache × 2 weeks", "Essential (primary) hypertension (I10)", "Medicine 0",
+             "Lipid profile", "Salt restriction", "a follow-up of this visit", "Doctor’s signature"]  # fmt: skip
+    positions = [html.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert html.count('data-testid="print-item"') == 12
+
+
+def test_a_review_after_the_visits_validity_is_not_called_a_follow_up_of_it(client, medical_staff, printed, doctor):
+    printed.session.record.follow_up_days = 30
+    printed.session.record.save(update_fields=["follow_up_days"])
+    client.force_login(medical_staff)
+    html = client.get(reverse("pharmacy:print_view", args=[printed.pk])).content.decode()
+    assert "Follow-up:" in html
+    assert "a follow-up of this visit" not in html
