@@ -87,3 +87,17 @@ def test_a_template_name_is_unique_per_doctor_and_needs_medicines(doctor):
     create_template(by=doctor, session=session, name="Fever")
     with pytest.raises(Invalid, match="already"):
         create_template(by=doctor, session=session, name="FEVER")
+
+
+def test_repeat_skips_a_medicine_the_patient_is_now_allergic_to(doctor):
+    from apps.patients.tests.factories import PatientAllergyFactory
+
+    old = started(doctor)
+    for name in ("Amoxicillin", "Cetirizine"):
+        add_prescription_item(by=doctor, session=old, medicine_name=name, **DOSE)
+    PatientAllergyFactory(patient=old.visit.patient, substance="Amoxicillin")
+    result = repeat_last_visit(by=doctor, session=started(doctor, patient=old.visit.patient))
+    assert [item.medicine_name for item in result.added] == ["Cetirizine"]
+    [(name, reason)] = result.skipped
+    assert name == "Amoxicillin"
+    assert "allergic" in reason
