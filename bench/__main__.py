@@ -1,12 +1,13 @@
 """`make bench`: the clinic network at two sizes, on PostgreSQL, served by gunicorn; prints one table per size.
 
-    python -m bench [--sizes small,large] [--regenerate] [--seconds 60] [--iterations 200]
+    python -m bench [--sizes small,large] [--regenerate] [--seconds 60] [--iterations 200] [--only-alone]
 
 For each size: generate the data (bench.datagen; a database made today is reused unless
 --regenerate), count SQL queries per key request (bench.querycount), then start gunicorn
 with 2 workers and measure from a separate process (bench.loadgen): latency per key
-request, the floor (a trivial view), the mixed OPD workload, and the same workload
-against two gunicorn instances on two ports. Results also go to bench/results/.
+request, each key request's throughput alone as a share of the floor (a trivial view)
+measured in the same run, the mixed OPD workload, and the same workload against two
+gunicorn instances on two ports. Results also go to bench/results/.
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432);
 uses Redis at REDIS_URL (default redis://127.0.0.1:6379/9) as production would, when it answers.
 """
@@ -32,7 +33,11 @@ PYTHON = sys.executable
 GUNICORN_WORKERS = 2
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # per worker; 1: gunicorn's sync worker
 PORTS = (8101, 8102)
+DISPLAYS = 50  # waiting-room screens open at once (issue 17)
+DISPLAY_SHOWN_MS = 2000  # SPEC §11: a call is on the screens within 2 s
 READ_P95_MS, WRITE_P95_MS, MAX_QUERIES, FLOOR_SHARE, SCALE, RSS_MB = 50, 100, 12, 0.5, 1.6, 150
+ALONE_SHARE = 0.25  # each key request alone, as a share of the floor (issue 13 §9)
+DATABASE_PREFIX = os.environ.get("BENCH_DB_PREFIX", "clinicsetu_bench")  # CI: a name of its own
 
 
 def log(message: str) -> None:
@@ -80,7 +85,7 @@ def _psql(base: str, sql: str) -> str:
 
 def ensure_data(size: str, base: str, env: dict, regenerate: bool) -> dict:
     """A database of `size` generated today (the live day is today's), made afresh when not."""
-    name = f"clinicsetu_bench_{size}"
+    name = f"{DATABASE_PREFIX}_{size}"
     mark = f"clinicsetu bench {size} {datetime.now(UTC):%Y-%m-%d}"
     current = _psql(
         base,
@@ -154,7 +159,7 @@ def _loadgen(mode: str, *args: str, env: dict) -> dict:
 
 
 def measure(size: str, base: str, redis_url: str | None, args) -> dict:
-    env = _environment(f"{base}/clinicsetu_bench_{size}", redis_url)
+    env = _environment(f"{base}/{DATABASE_PREFIX}_{size}", redis_url)
     data = ensure_data(size, base, env, args.regenerate)
     RESULTS.mkdir(exist_ok=True)
     plan_file = RESULTS / f"plan-{size}.json"
@@ -169,17 +174,28 @@ def measure(size: str, base: str, redis_url: str | None, args) -> dict:
     queries = _run("bench.querycount", fresh_plan(1), env=env)
     server = Server(PORTS[0], env, RESULTS / f"gunicorn-{size}.log")
     try:
+        log(f"{size}: each key request alone, {args.alone_clients} clients, {args.seconds:.0f} s each, "
+            "between two floors")  # fmt: skip
+        alone = _loadgen("alone", "--plan", fresh_plan(1), "--url", server.url, "--workers", str(args.alone_clients),
+                         "--seconds", str(args.seconds), env=env)  # fmt: skip
+        if args.only_alone:
+            return {"size": size, "data": data, "queries": queries, "alone": alone}
         log(f"{size}: latency, {args.iterations} requests per key request, one at a time")
         latency = _loadgen("latency", "--plan", fresh_plan(1), "--url", server.url,
                            "--iterations", str(args.iterations), env=env)  # fmt: skip
         log(f"{size}: floor, {args.seconds:.0f} s")
         floor = _loadgen("floor", "--url", server.url, "--workers", str(args.workers),
                          "--seconds", str(args.seconds), env=env)  # fmt: skip
+        log(f"{size}: {DISPLAYS} waiting-room displays polling while the doctor calls, {args.seconds:.0f} s")
+        screens = _loadgen("displays", "--plan", fresh_plan(1), "--url", server.url,
+                           "--workers", str(DISPLAYS), "--seconds", str(args.seconds), env=env)  # fmt: skip
         log(f"{size}: mixed workload, one instance, {args.seconds:.0f} s")
         one = _loadgen("mixed", "--plan", fresh_plan(args.workers), "--url", server.url,
                        "--workers", str(args.workers), "--seconds", str(args.seconds), env=env)  # fmt: skip
     finally:
         rss_one = server.stop()
+        if args.only_alone:
+            log(f"{size}: peak worker RSS {rss_one} MB")
     servers = [Server(port, env, RESULTS / f"gunicorn-{size}-{port}.log") for port in PORTS]
     try:
         log(f"{size}: mixed workload, two instances, {args.seconds:.0f} s")
@@ -203,8 +219,8 @@ def measure(size: str, base: str, redis_url: str | None, args) -> dict:
         finally:
             for s in servers:
                 s.stop()
-    return {"size": size, "data": data, "queries": queries, "latency": latency, "floor": floor,
-            "mixed_one": one, "mixed_two": two, "single_worker": scaling,
+    return {"size": size, "data": data, "queries": queries, "alone": alone, "latency": latency, "floor": floor,
+            "mixed_one": one, "mixed_two": two, "displays": screens, "single_worker": scaling,
             "peak_worker_rss_mb": max(rss_one, rss_two)}  # fmt: skip
 
 
@@ -212,12 +228,56 @@ def _mark(ok: bool) -> str:
     return "yes" if ok else "**NO**"
 
 
+def alone_table(r: dict) -> list[str]:
+    """Each key request's throughput by itself as a share of the floor of the same run."""
+    alone = r["alone"]
+    floor = (alone["floor_before"] + alone["floor_after"]) / 2
+    lines = [
+        f"Each key request alone ({alone['workers']} clients; floor {alone['floor_before']} requests/s before, "
+        f"{alone['floor_after']} after, mean {floor:.1f}):",
+        "",
+        "| request | kind | SQL queries | requests/s | p50 ms | share of the floor | target | met |",
+        "|---|---|--:|--:|--:|--:|--:|:-:|",
+    ]
+    for name, run in alone["requests"].items():
+        share = run["requests_per_second"] / floor if floor else 0.0
+        queries = r["queries"].get(name, {}).get("queries", "-")
+        errors = f" ({run['errors']} errors)" if run["errors"] else ""
+        lines.append(
+            f"| {name}{errors} | {run['kind']} | {queries} | {run['requests_per_second']} | {run.get('p50_ms', '-')} | "
+            f"{share:.0%} | ≥ {ALONE_SHARE:.0%} | {_mark(share >= ALONE_SHARE and not run['errors'])} |"
+        )
+    return [*lines, ""]
+
+
+def _display_rows(screens: dict) -> list[str]:
+    """50 open displays: what their polls cost, and how soon a call reaches them (SPEC §11: within 2 s)."""
+    rows = [
+        "",
+        f"| {screens['screens']} displays, one poll a second each, a call every 2 s ({screens['seconds']} s) "
+        "| polls | p50 ms | p95 ms | |",
+        "|---|--:|--:|--:|---|",
+    ]
+    for label, timing in screens["by_request"].items():
+        rows.append(f"| display poll, {label} | {timing['count']} | {timing.get('p50_ms', '-')} | "
+                    f"{timing.get('p95_ms', '-')} | |")  # fmt: skip
+    shown = screens.get("shown_after_call") or {}
+    met = bool(shown) and shown.get("p95_ms", 1e9) <= DISPLAY_SHOWN_MS and not screens["errors"]
+    rows.append(f"| a call shown on the screens after ({screens['calls']} calls) | | {shown.get('p50_ms', '-')} | "
+                f"{shown.get('p95_ms', '-')} | target p95 ≤ {DISPLAY_SHOWN_MS} ms: {_mark(met)} |")  # fmt: skip
+    rows.append(f"| requests/s served to the displays | {screens['requests_per_second']} | | | "
+                f"errors: {screens['errors']} |")  # fmt: skip
+    return rows
+
+
 def report(results: list[dict]) -> str:
     lines = []
     counts = {r["size"]: {name: q["queries"] for name, q in r["queries"].items()} for r in results}
     for r in results:
         size = r["size"]
-        lines += [f"### {size}", ""]
+        lines += [f"### {size}", "", *alone_table(r)]
+        if "latency" not in r:  # --only-alone
+            continue
         lines += [
             "| request | kind | SQL queries | p50 ms | p95 ms | target p95 | met |",
             "|---|---|--:|--:|--:|--:|:-:|",
@@ -255,6 +315,8 @@ def report(results: list[dict]) -> str:
             f"{double['flows'] / double['seconds']:.1f} | {double['errors']} | "
             f"{double['requests_per_second'] / single['requests_per_second']:.2f}× one instance of 1 worker |",
             "",
+            *_display_rows(r["displays"]),
+            "",
             f"Peak worker RSS: {r['peak_worker_rss_mb']} MB (target ≤ {RSS_MB} MB): "
             f"{_mark(r['peak_worker_rss_mb'] <= RSS_MB)}.",
             "",
@@ -269,6 +331,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="length of each throughput run")
     parser.add_argument("--iterations", type=int, default=200, help="requests per key request for latency")
     parser.add_argument("--workers", type=int, default=8, help="load generator clients per app instance")
+    parser.add_argument("--alone-clients", type=int, default=4, help="clients for each key request alone")
+    parser.add_argument("--only-alone", action="store_true", help="only the key requests alone (a quick look)")
+    parser.add_argument(
+        "--fail-on-errors", action="store_true", help="exit 1 if any request was answered otherwise than expected (CI)"
+    )
     args = parser.parse_args()
     base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     if not _reachable(base):
@@ -289,6 +356,24 @@ def main() -> None:
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=1))
     (RESULTS / "latest.md").write_text(table)
     print(table)
+    if args.fail_on_errors and (errors := _errors(results)):
+        sys.exit("Requests answered otherwise than expected:\n  " + "\n  ".join(errors[:20]))
+
+
+def _errors(results: list[dict]) -> list[str]:
+    """Every unexpected answer of every phase, as the load generator sampled it. Never a time: CI asserts none."""
+    found = []
+    for r in results:
+        runs = [("alone " + name, run) for name, run in r["alone"]["requests"].items()]
+        runs += [("latency " + name, run) for name, run in r.get("latency", {}).items()]
+        runs += [(phase, r[phase]) for phase in ("floor", "mixed_one", "mixed_two") if phase in r]
+        runs += [(f"single worker x{n}", run) for n, run in r.get("single_worker", {}).items()]
+        for label, run in runs:
+            if run["errors"]:
+                found.append(f"{r['size']}, {label}: {run['errors']} errors, e.g. {run['error_samples'][:1]}")
+        if r["alone"]["floor_errors"]:
+            found.append(f"{r['size']}, alone floor: {r['alone']['floor_errors']} errors")
+    return found
 
 
 if __name__ == "__main__":

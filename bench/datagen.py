@@ -11,8 +11,12 @@ printed and dispensed, and the audit events each step writes. Today is live in
 every hospital: patients waiting, in consultation, completed, printed, dispensed.
 Hospital 1's first doctor (`h01_doctor1`) has a long queue: the benchmarks' doctor.
 
-Rows are built as in the services (same columns, same audit actions); the
-services themselves are not called because a million visits through them take hours.
+Rows are built as the services build them (same columns, the same audit events with the
+same summaries and changes, each a link of its hospital's hash chain as apps.audit.chain
+makes it); the services themselves are not called because a million visits through them
+take hours. bench.conformance proves it after every generation: the chains verify, and one
+patient's day through the real services (rolled back) writes events of the same shapes as
+the generated ones; a difference fails the run.
 Unique and check constraints stay on while loading. Foreign keys are checked once
 at the end, set-wise, instead of row by row (`session_replication_role = replica`
 skips PostgreSQL's per-row triggers, which otherwise make up most of the load time).
@@ -49,6 +53,8 @@ class Size:
 
 
 SIZES = {
+    # CI's (.ci/run): seconds to generate, enough free patients for a short run of every phase.
+    "tiny": Size(hospitals=1, patients=1_000, visits=600, days=30),
     "small": Size(hospitals=1, patients=2_000, visits=10_000, days=365),
     "large": Size(hospitals=20, patients=200_000, visits=1_000_000, days=730),
 }
@@ -223,6 +229,7 @@ class Generator:
         from apps.visits.models import PatientVitals, Visit
 
         self.size = size
+        self.username_key = username_key
         self.connection = connection
         self.writer = CopyWriter(connection)
         self.random = random.Random(seed)
@@ -256,6 +263,8 @@ class Generator:
         self.sessions = Table(ConsultationSession, [
             "id", "hospital_id", "created_at", "visit_id", "doctor_id", "session_number", "token_number",
             "token_date", "status", "started_at", "completed_at", "created_by_id",
+            "priority", "queue_rank", "queued_at", "called_at", "recall_count", "skip_count", "no_show_at",
+            "queue_changed_at",
         ])  # fmt: skip
         self.prescriptions = Table(Prescription, ["id", "hospital_id", "created_at", "visit_id"])
         self.items = Table(PrescriptionItem, [
@@ -405,28 +414,35 @@ class Generator:
         self.last_phone = phone
         name = f"{self.random.choice(FIRST_NAMES)} {self.random.choice(LAST_NAMES)}"
         gender = "O" if self.random.random() < 0.01 else self.random.choice("MF")
+        age = self.random.randint(0, 95)
         patient_id = self.patients.add(
-            hospital_id, when, mrn, name, self.random.randint(0, 95), gender,
+            hospital_id, when, mrn, name, age, gender,
             phone, f"{self.random.randint(1, 400)} {self.random.choice(AREAS)}", when, desk[0],
         )  # fmt: skip
         ids.append(patient_id)
         self.patient_mrns[patient_id] = mrn
         self.event(
             when, desk, hospital_id, "patient.create", "patients.patient", patient_id,
-            f"Registered P-{mrn:06d}", {"mrn": f"P-{mrn:06d}"},
+            f"Registered patient P-{mrn:06d}", {"mrn": f"P-{mrn:06d}", "gender": gender, "age": age},
         )  # fmt: skip
 
-    def vitals_row(self, hospital_id, when, visit_id) -> None:
+    def vitals_row(self, hospital_id, when, visit_id) -> dict[str, str]:
+        """The row, and the vitals as visit.create records them: each one taken, as text."""
         rnd = self.random
         full = rnd.random() < 0.8
         height = Decimal(rnd.randint(1400, 1900)) / 10 if full else None
         weight = Decimal(rnd.randint(350, 1100)) / 10 if full else None
         systolic = rnd.randint(100, 170) if rnd.random() < 0.85 else None
         diastolic = rnd.randint(60, min(110, systolic - 10)) if systolic else None
-        self.vitals.add(
-            hospital_id, when, visit_id, height, weight, systolic, diastolic, rnd.randint(55, 110),
-            Decimal(rnd.randint(361, 390)) / 10 if rnd.random() < 0.7 else None,
-        )  # fmt: skip
+        pulse = rnd.randint(55, 110)
+        temperature = Decimal(rnd.randint(361, 390)) / 10 if rnd.random() < 0.7 else None
+        self.vitals.add(hospital_id, when, visit_id, height, weight, systolic, diastolic, pulse, temperature)
+        taken = {
+            "height_cm": height, "weight_kg": weight,
+            "blood_pressure": f"{systolic}/{diastolic}" if systolic is not None else "", "pulse_rate": pulse,
+            "temperature_c": temperature,
+        }  # fmt: skip
+        return {field: str(value) for field, value in taken.items() if value}
 
     def new_visit(self, hospital_id, day, minute, doctor, *, closed_at=None, closed_by=None):
         staff = self.staff[hospital_id]
@@ -441,13 +457,14 @@ class Generator:
             hospital_id, created, patient_id, doctor[0], 7, day, closed_at is None, closed_at, desk[0],
             closed_by[0] if closed_by else None,
         )  # fmt: skip
-        self.vitals_row(hospital_id, created, visit_id)
+        vitals = self.vitals_row(hospital_id, created, visit_id)
         token = self.token(doctor[0], day)
         mrn = self.patient_mrns[patient_id]
         self.event(
             created, desk, hospital_id, "visit.create", "visits.visit", visit_id,
             f"Visit #{visit_id} for P-{mrn:06d} with {doctor[1]}, token {token}",
-            {"patient": f"P-{mrn:06d}", "doctor": doctor[1], "validity_days": 7, "token": token},
+            {"patient": f"P-{mrn:06d}", "doctor": doctor[1], "validity_days": 7, "token_number": token,
+             "vitals": vitals},
         )  # fmt: skip
         return visit_id, created, desk, token
 
@@ -455,43 +472,60 @@ class Generator:
         return self.sessions.add(
             hospital_id, created, visit_id, doctor[0], number, token, day,
             "completed" if completed else "open", started, completed, desk[0],
+            # The waiting room: a started session was called when it started; nobody skipped.
+            "none", 2, created, started, 0, 0, None, completed or started or created,
         )  # fmt: skip
 
-    def consult(self, hospital_id, doctor, session_id, prescription_id, started, medicines, stop=None):
-        """The doctor opens the session, maybe stops an item, adds `medicines`; returns the new item ids."""
+    def consult(self, hospital_id, doctor, session, prescription_id, started, medicines, stop=None):
+        """The doctor starts `session` (id, number, visit id), maybe stops an item, adds `medicines`.
+
+        Session 1's start creates the visit's prescription (start_consultation); returns the new items' ids.
+        """
+        session_id, number, visit_id = session
         self.event(
             started, doctor, hospital_id, "session.start", "consultations.consultationsession", session_id,
-            f"Opened session #{session_id}", {},
+            f"Started session {number} of visit #{visit_id}",
+            {"started_at": started.isoformat()} | ({"prescription_created": prescription_id} if number == 1 else {}),
         )  # fmt: skip
         moment = started
         if stop is not None:
             moment += timedelta(seconds=30)
             self.event(
                 moment, doctor, hospital_id, "prescription.item_stop", "prescriptions.prescriptionitem", stop,
-                f"Stopped item #{stop}", {"status": ["active", "stopped"]},
+                f"Stopped item #{stop} on the prescription of visit #{visit_id}",
+                {"status": ["active", "stopped"], "session": number},
             )  # fmt: skip
         added = []
         for name, dose in medicines:
             moment += timedelta(seconds=self.random.randint(20, 90))
+            text = {
+                "medicine_name": name,
+                "dosage": dose,
+                "frequency": self.random.choice(FREQUENCIES),
+                "duration": self.random.choice(DURATIONS),
+                "instructions": self.random.choice(INSTRUCTIONS),
+            }
             item_id = self.items.add(
-                hospital_id, moment, prescription_id, session_id, name, dose, self.random.choice(FREQUENCIES),
-                self.random.choice(DURATIONS), self.random.choice(INSTRUCTIONS), "active", None, None, "",
-            )  # fmt: skip
+                hospital_id,
+                moment,
+                prescription_id,
+                session_id,
+                *text.values(),
+                "active",
+                None,
+                None,
+                "",
+            )
             self.event(
                 moment, doctor, hospital_id, "prescription.item_add", "prescriptions.prescriptionitem", item_id,
-                f"Added {name} to prescription #{prescription_id}", {"medicine_name": name, "dosage": dose},
+                f"Added item #{item_id} to the prescription of visit #{visit_id}", text | {"session": number},
             )  # fmt: skip
             added.append((item_id, moment))
         return added
 
-    def complete(self, hospital_id, doctor, session_id, when):
-        self.event(
-            when, doctor, hospital_id, "session.complete", "consultations.consultationsession", session_id,
-            f"Completed session #{session_id}", {"status": ["open", "completed"]},
-        )  # fmt: skip
-
-    def dispense(self, hospital_id, prescription_id, session_id, completed, stage: str) -> None:
-        """A record for a completed session; `stage` is pending, printed or dispensed."""
+    def complete(self, hospital_id, doctor, session, prescription_id, completed, stage: str) -> None:
+        """The doctor completes `session`, which creates its dispense record; `stage`: pending, printed or dispensed."""
+        session_id, number, visit_id = session
         pharmacist = self.random.choice(self.staff[hospital_id]["pharmacy"])
         printed_at = completed + timedelta(minutes=self.random.randint(2, 20)) if stage != "pending" else None
         dispensed_at = printed_at + timedelta(minutes=self.random.randint(1, 10)) if stage == "dispensed" else None
@@ -499,15 +533,20 @@ class Generator:
             hospital_id, completed, prescription_id, session_id, printed_at is not None, printed_at,
             1 if printed_at else 0, dispensed_at is not None, dispensed_at, pharmacist[0] if dispensed_at else None,
         )  # fmt: skip
+        self.event(
+            completed, doctor, hospital_id, "session.complete", "consultations.consultationsession", session_id,
+            f"Completed session {number} of visit #{visit_id}",
+            {"status": ["open", "completed"], "dispense_record": record_id},
+        )  # fmt: skip
         if printed_at:
             self.event(
                 printed_at, pharmacist, hospital_id, "dispense.print", "pharmacy.dispenserecord", record_id,
-                f"Printed dispense record #{record_id}", {"print_count": 1},
+                f"Printed the prescription of dispense record #{record_id} (print 1)", {"print_count": 1},
             )  # fmt: skip
         if dispensed_at:
             self.event(
                 dispensed_at, pharmacist, hospital_id, "dispense.dispense", "pharmacy.dispenserecord", record_id,
-                f"Dispensed record #{record_id}", {"is_dispensed": [False, True]},
+                f"Dispensed the prescription of dispense record #{record_id}", {"is_dispensed": [False, True]},
             )  # fmt: skip
 
     def past_visit(self, hospital_id, day, index, minute) -> None:
@@ -532,10 +571,9 @@ class Generator:
         )
         prescription_id = self.prescriptions.add(hospital_id, started, visit_id)
         medicines = rnd.sample(MEDICINES, rnd.choice((1, 2, 2, 3, 3, 4)))
-        items = self.consult(hospital_id, doctor, session_id, prescription_id, started, medicines)
+        items = self.consult(hospital_id, doctor, (session_id, 1, visit_id), prescription_id, started, medicines)
         self.notes(hospital_id, doctor, session_id, started)
-        self.complete(hospital_id, doctor, session_id, completed)
-        self.dispense(hospital_id, prescription_id, session_id, completed, "dispensed")
+        self.complete(hospital_id, doctor, (session_id, 1, visit_id), prescription_id, completed, "dispensed")
         if follow_up_day is not None:
             created2 = self.at(follow_up_day, rnd.uniform(9 * 60, 17 * 60))
             token2 = self.token(doctor[0], follow_up_day)
@@ -553,10 +591,10 @@ class Generator:
             stopped_id, _ = items[0]
             self.stop_item(stopped_id, session2, started2 + timedelta(seconds=30))
             unused = [m for m in MEDICINES if m not in medicines]
-            self.consult(hospital_id, doctor, session2, prescription_id, started2, [rnd.choice(unused)], stopped_id)
+            second = (session2, 2, visit_id)
+            self.consult(hospital_id, doctor, second, prescription_id, started2, [rnd.choice(unused)], stopped_id)
             self.notes(hospital_id, doctor, session2, started2)
-            self.complete(hospital_id, doctor, session2, completed2)
-            self.dispense(hospital_id, prescription_id, session2, completed2, "dispensed")
+            self.complete(hospital_id, doctor, second, prescription_id, completed2, "dispensed")
         if closer:
             self.event(
                 closed_at, closer, hospital_id, "visit.close", "visits.visit", visit_id,
@@ -632,11 +670,10 @@ class Generator:
             )
             prescription_id = self.prescriptions.add(hospital_id, started, visit_id)
             medicines = rnd.sample(MEDICINES, rnd.choice((1, 2, 3)))
-            self.consult(hospital_id, doctor, session_id, prescription_id, started, medicines)
+            self.consult(hospital_id, doctor, (session_id, 1, visit_id), prescription_id, started, medicines)
             self.notes(hospital_id, doctor, session_id, started)
             if done:
-                self.complete(hospital_id, doctor, session_id, completed)
-                self.dispense(hospital_id, prescription_id, session_id, completed, stage)
+                self.complete(hospital_id, doctor, (session_id, 1, visit_id), prescription_id, completed, stage)
 
     def finish(self, cursor) -> None:
         """Counters, chain heads and sequences catch up with the ids written, and the planner learns the data."""
@@ -694,6 +731,13 @@ def generate(size_name: str) -> None:
     connection.close()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+        cursor.execute("SELECT max(id) FROM audit_auditevent")
+        generated_up_to = cursor.fetchone()[0]
+    from bench.conformance import check
+
+    vacuumed = time.monotonic()
+    check(size_name, generated_up_to)  # exits naming each difference from what the services write
+    checked = time.monotonic()
     rows = sum(counts.values())
     print(
         json.dumps(
@@ -702,6 +746,7 @@ def generate(size_name: str) -> None:
                 "rows": counts,
                 "total_rows": rows,
                 "load_seconds": round(loaded - started, 1),
+                "conformance_seconds": round(checked - vacuumed, 1),
                 "total_seconds": round(time.monotonic() - started, 1),
             }
         )

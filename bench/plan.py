@@ -90,8 +90,23 @@ def build(workers: int) -> dict:
             }
         )
 
+    # The list by name: a fragment common enough to match about an eighth of the hospital's patients
+    # (~250 of 2,000 at the small size), of which a page shows 14.
+    names = [name.lower() for name in Patient.objects.filter(hospital=hospital).values_list("full_name", flat=True)]
+    fragments: dict[str, int] = {}
+    for name in names:
+        for piece in {name[i : i + 3] for i in range(len(name) - 2)}:
+            if piece.isalpha():
+                fragments[piece] = fragments.get(piece, 0) + 1
+    fragment = min(sorted(fragments), key=lambda piece: abs(fragments[piece] - len(names) / 8))
+    # A waiting-room display of hospital 1, every doctor (a new key each plan: the raw key is shown once).
+    from apps.waitingroom.services import create_display_key
+
+    _, display_key = create_display_key(by=user("h01_admin"), name="Bench waiting hall")
+
     return {
         "password": PASSWORD,
+        "display_key": display_key,
         "users": {
             "desk": "h01_desk1",
             "doctor": doctor.username,
@@ -109,6 +124,8 @@ def build(workers: int) -> dict:
             "name": chart_patient.full_name.split()[-1],
             "phone": family_phone,
             "mrn": f"P-{chart_patient.mrn_number:06d}",
+            "fragment": fragment,
+            "full_name": chart_patient.full_name,
         },
         "new_visit_patients": {
             "api": [p[0] for p in latency_pool[:LATENCY_VISITS]],

@@ -53,6 +53,7 @@ class DjangoClient:
     def send(self, request):
         if request.api:
             headers = {"Authorization": f"Bearer {self._token(request.user)}"} if request.user else {}
+            headers |= request.headers or {}
             body = json.dumps(request.body) if request.body is not None else ""
             response = self.api.generic(
                 request.method, request.path, body, content_type="application/json", headers=headers
@@ -70,11 +71,12 @@ def count(plan: dict) -> dict[str, dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from bench.scenarios import SCENARIOS
+    from bench.scenarios import KEY_REQUESTS, SCENARIOS
 
     client = DjangoClient(plan)
     results = {}
-    for scenario in SCENARIOS:
+    named = {scenario.name for scenario in SCENARIOS}
+    for scenario in [*SCENARIOS, *(key for key in KEY_REQUESTS if key.name not in named)]:
         requests = scenario.requests(plan, client)
         counts = []
         for _ in range(REPEATS):

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Request:
     api: bool  # True: JSON with a bearer token; False: a page or form with the user's session
     body: dict | None = None
     expect: tuple[int, ...] = (200,)
+    headers: dict | None = None  # extra headers (the display's If-None-Match)
 
 
 class Client(Protocol):
@@ -148,10 +150,32 @@ def _save_record(api: bool) -> Callable[[dict, Client], Iterator[Request]]:
 
 def _get(path: str, role: str, api: bool) -> Callable[[dict, Client], Iterator[Request]]:
     """A GET of `path` (formatted with the plan's ids and search terms) as the plan's user of `role`."""
-    return _fixed(lambda plan: Request("GET", path.format(**plan["ids"], **plan["search"]), plan["users"][role], api))
+
+    def request(plan: dict) -> Request:
+        search = {key: quote(value) for key, value in plan["search"].items()}  # a full name has a space
+        return Request("GET", path.format(**plan["ids"], **search), plan["users"][role], api)
+
+    return _fixed(request)
 
 
 # Reads first: the writes change what some reads show (more items on a prescription, longer queues).
+def _display_poll(changed: bool) -> Callable[[dict, Client], Iterator[Request]]:
+    """The waiting-room display's poll (apps/waitingroom): with the ETag it holds, unchanged (304, what an
+    idle screen costs), or with a stale one (200: the whole board, what a screen costs after a call)."""
+
+    def requests(plan: dict, client: Client) -> Iterator[Request]:
+        path = f"/display/{plan['display_key']}/state/"
+        _, board = client.send(Request("GET", path, None, api=True))
+        etag = '"stale"' if changed else f'"{board["version"]}"'
+        request = Request(
+            "GET", path, None, api=True, headers={"If-None-Match": etag}, expect=(200,) if changed else (304,)
+        )
+        while True:
+            yield request
+
+    return requests
+
+
 SCENARIOS = [
     Scenario("log-in page", "read", _fixed(lambda plan: Request("GET", "/login/", None, api=False))),
     Scenario("search by name", "read", _get("/visits/?q={name}", "desk", api=False)),
@@ -177,6 +201,8 @@ SCENARIOS = [
     Scenario("API ICD-10 search, words", "read", _get("/api/v1/icd10/?q=infection+of", "doctor", api=True)),
     Scenario("API ICD-10 search, code prefix", "read", _get("/api/v1/icd10/?q=J06", "doctor", api=True)),
     Scenario("API record", "read", _get("/api/v1/sessions/{consult_session}/record/", "doctor", api=True)),
+    Scenario("display poll, unchanged (304)", "read", _display_poll(changed=False)),
+    Scenario("display poll, changed (200)", "read", _display_poll(changed=True)),
     Scenario("log in", "write", _log_in_page),
     Scenario("API log in (token)", "write", _log_in_api),
     Scenario("create visit", "write", _create_visit(api=False)),
@@ -185,6 +211,33 @@ SCENARIOS = [
     Scenario("API add item", "write", _add_item(api=True)),
     Scenario("save notes", "write", _save_record(api=False)),
     Scenario("API save notes", "write", _save_record(api=True)),
+]
+
+
+def _create_patient(plan: dict, client: Client) -> Iterator[Request]:
+    desk, run, n = plan["users"]["desk"], uuid.uuid4().hex[:6], 0
+    while True:  # a new name each time: nothing refuses a repeat, but the list by name should not grow with it
+        body = {"full_name": f"Bench Patient {run}{n}", "age": 34, "gender": "F", "phone_number": "9800000000"}
+        yield Request("POST", "/api/v1/patients/", desk, api=True, body=body, expect=(201,))
+        n += 1
+
+
+# Each key request ALONE, at full speed from several clients, as a share of the floor measured in the
+# same run (bench.loadgen alone; issue 13 §9). The writes consume the plan's sessions: the load
+# generator gives each client a slice of its own, so no two clients add to one prescription.
+KEY_REQUESTS = [
+    Scenario("API list by name", "read", _get("/api/v1/patients/?q={fragment}&page_size=14", "desk", api=True)),
+    Scenario("API full-name search", "read", _get("/api/v1/patients/?q={full_name}", "desk", api=True)),
+    Scenario("API visit list", "read", _get("/api/v1/visits/?patient={chart_patient}", "desk", api=True)),
+    Scenario("API patient detail", "read", _get("/api/v1/patients/{chart_patient}/", "desk", api=True)),
+    Scenario("API queue", "read", _get("/api/v1/queue/", "doctor", api=True)),
+    Scenario("session page", "read", _get("/consultations/sessions/{consult_session}/", "doctor", api=False)),
+    Scenario("API session", "read", _get("/api/v1/sessions/{consult_session}/", "doctor", api=True)),
+    Scenario("API pharmacy list", "read", _get("/api/v1/pharmacy/dispense-records/?status=pending", "pharmacy", True)),
+    Scenario("API audit list", "read", _get("/api/v1/audit/", "admin", api=True)),
+    Scenario("API create patient", "write", _create_patient),
+    Scenario("API add item", "write", _add_item(api=True)),
+    Scenario("add item", "write", _add_item(api=False)),
 ]
 
 

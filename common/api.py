@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from common.constants import MAX_ID
 from common.exceptions import DomainError, Invalid, NotFound, domain_error_codes
 from common.parsers import BodyTooLarge
+from common.representation import represent
 
 
 class IdField(serializers.IntegerField):
@@ -54,6 +55,16 @@ class HospitalObjectField(IdField):
         return value.pk
 
 
+class StrictInput(serializers.Serializer):
+    """An input serializer that refuses fields it does not know (naming them) instead of ignoring them."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().validate(attrs)
+
+
 class ApiView(GenericAPIView):
     """Base of every API view: parse input with one serializer, call one service or selector, answer with another."""
 
@@ -79,12 +90,16 @@ class ApiView(GenericAPIView):
         """Validated query-string filters (a bad filter is a 400, not an empty list)."""
         return self.input(serializer_class, data=self.request.query_params)
 
+    # Through common.representation: the same JSON without building the serializer per request. Measured
+    # (bench.profile, small set, Django's CPU per request, two alternated passes; this change and the
+    # prepared statements together, which move PostgreSQL's side): visit list 19.8 → 14.9 ms, pharmacy
+    # list 20.5 → 14.3, queue 13.2 → 10.3, API session 16.3 → 11.2 (docs/benchmarks.md).
     def respond(self, output_class, instance, status_code: int = status.HTTP_200_OK) -> Response:
-        return Response(output_class(instance, context={"request": self.request}).data, status=status_code)
+        return Response(represent(output_class, instance, context={"request": self.request}), status=status_code)
 
     def respond_page(self, output_class, queryset) -> Response:
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(output_class(page, many=True, context={"request": self.request}).data)
+        return self.get_paginated_response(represent(output_class, page, many=True, context={"request": self.request}))
 
 
 # Codes DRF, Django and django-axes give the errors they raise themselves (besides the domain's).

@@ -6,10 +6,11 @@ class CommonConfig(AppConfig):
     name = "common"
 
     def ready(self):
-        from common.converters import IdConverter
+        from common.converters import DisplayKeyConverter, IdConverter
 
-        # Before any URLconf is loaded: every `<id:…>` in our URLs needs it.
+        # Before any URLconf is loaded: every `<id:…>` in our URLs needs it (and the display's key its own).
         register_converter(IdConverter, "id")
+        register_converter(DisplayKeyConverter, "displaykey")
 
         from common.client_address import trusted_proxies
 

@@ -41,6 +41,24 @@ class SessionStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
 
 
+class QueuePriority(models.TextChoices):
+    """Marked by the front desk (SPEC §11). Emergency is called first, then elderly and pregnant, then the rest."""
+
+    NONE = "none", "None"
+    ELDERLY = "elderly", "Elderly"
+    EMERGENCY = "emergency", "Emergency"
+    PREGNANT = "pregnant", "Pregnant"
+
+
+# Lower is called earlier; tokens of one rank are called in queue order.
+PRIORITY_RANK = {QueuePriority.EMERGENCY: 0, QueuePriority.ELDERLY: 1, QueuePriority.PREGNANT: 1, QueuePriority.NONE: 2}
+
+# A token skipped this many times is a no-show: out of the queue until the front desk requeues it.
+NO_SHOW_AFTER_SKIPS = 2
+# A skipped token goes back behind this many waiting tokens (in call order).
+SKIP_BACK_PLACES = 2
+
+
 class ItemStatus(models.TextChoices):
     ACTIVE = "active", "Active"
     STOPPED = "stopped", "Stopped"

@@ -20,3 +20,16 @@ class IdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+class DisplayKeyConverter:
+    """`<displaykey:key>`: a waiting-room display's raw key (URL-safe base64, as `secrets.token_urlsafe` makes
+    it). Not an id: anything else in its place is a 404 before any query."""
+
+    regex = "[A-Za-z0-9_-]{20,100}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

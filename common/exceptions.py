@@ -130,6 +130,42 @@ class SessionNotStarted(Conflict):
     code = "session_not_started"
 
 
+class QueueEmpty(Conflict):
+    """Nobody is waiting in the doctor's queue: there is no token to call."""
+
+    code = "queue_empty"
+
+
+class NotCalled(Conflict):
+    """The token is not being called (waiting, started, or a no-show): recall and skip need a called token."""
+
+    code = "not_called"
+
+
+class NotNoShow(Conflict):
+    """Only a no-show (skipped twice) is requeued."""
+
+    code = "not_no_show"
+
+
+class AlreadyStarted(Conflict):
+    """The consultation has started: the token can no longer be moved or re-prioritised."""
+
+    code = "already_started"
+
+
+class NoOpenSession(Conflict):
+    """The visit has no open session: nobody waits in a queue for it."""
+
+    code = "no_open_session"
+
+
+class DisplayKeyRevoked(Conflict):
+    """The display key is already revoked."""
+
+    code = "display_key_revoked"
+
+
 class SessionNotCompleted(Conflict):
     """The pharmacy's work waits for the doctor to complete the session."""
 

@@ -31,6 +31,9 @@ functions without an object, as the gate of a page or endpoint; services call
 | search ICD-10                       |    |    |      | ✓            |          |
 | read the hospital's pick lists      |    | ✓  |      | ✓            |          |
 | edit pick lists and ICD shorthand   |    | ✓  |      |              |          |
+| call next, recall, skip a token     |    |    |      | own queue    |          |
+| queue priority, move, requeue       |    |    | ✓    |              |          |
+| waiting-room display keys           |    | ✓  |      |              |          |
 | read a prescription                 |    |    |      | own visits   | ✓        |
 | edit, import, export the formulary  |    | ✓  |      |              |          |
 | read and search the formulary       |    | ✓  |      | ✓            |          |
@@ -230,6 +233,21 @@ def can_read_pick_lists(user: Any) -> bool:
 
 def can_manage_pick_lists(user: Any) -> bool:
     """Add to or retire from the hospital's complaint, test and advice lists and its ICD shorthand."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
+
+
+def can_call_patients(user: Any, session: Any = None) -> bool:
+    """Call the next token of one's own queue, recall or skip a token one called (SPEC §11)."""
+    return _is_the_doctor_of(user, session)
+
+
+def can_arrange_queue(user: Any) -> bool:
+    """The front desk's part of the queue: priority, moving a waiting patient to another doctor, requeueing."""
+    return has_role(user, Role.RECEPTIONIST)
+
+
+def can_manage_displays(user: Any) -> bool:
+    """Create, name and revoke the hospital's waiting-room display keys; choose whether displays show initials."""
     return has_role(user, Role.HOSPITAL_ADMIN)
 
 

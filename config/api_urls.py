@@ -21,7 +21,18 @@ from apps.formulary.api import (
     FormularySearchApi,
 )
 from apps.hospitals.api import HospitalDetailApi, HospitalListApi
-from apps.opd.api import CompleteSessionApi, QueueApi, SessionApi, StartSessionApi
+from apps.opd.api import (
+    CallNextApi,
+    CompleteSessionApi,
+    QueueApi,
+    RecallApi,
+    SessionApi,
+    SkipApi,
+    StartSessionApi,
+    VisitMoveApi,
+    VisitPriorityApi,
+    VisitRequeueApi,
+)
 from apps.patients.api import AllergyDetailApi, AllergyListApi, PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
 from apps.prescriptions.api import (
@@ -34,6 +45,7 @@ from apps.prescriptions.api import (
     TemplateListApi,
 )
 from apps.visits.api import CloseVisitApi, DoctorListApi, FollowUpApi, VisitDetailApi, VisitListApi
+from apps.waitingroom.api import DisplayListApi, DisplayRevokeApi
 
 urlpatterns = [
     path("auth/token/", TokenApi.as_view(), name="token"),
@@ -52,8 +64,15 @@ urlpatterns = [
     path("visits/<id:pk>/", VisitDetailApi.as_view(), name="visit"),
     path("visits/<id:pk>/follow-up/", FollowUpApi.as_view(), name="visit-follow-up"),
     path("visits/<id:pk>/close/", CloseVisitApi.as_view(), name="visit-close"),
+    path("visits/<id:pk>/priority/", VisitPriorityApi.as_view(), name="visit-priority"),
+    path("visits/<id:pk>/move/", VisitMoveApi.as_view(), name="visit-move"),
+    # Not in the SPEC table: a no-show who turns up goes back in the queue (SPEC §11: the front desk sees them).
+    path("visits/<id:pk>/requeue/", VisitRequeueApi.as_view(), name="visit-requeue"),
     path("queue/", QueueApi.as_view(), name="queue"),
+    path("queue/call-next/", CallNextApi.as_view(), name="queue-call-next"),
     path("sessions/<id:pk>/", SessionApi.as_view(), name="session"),
+    path("sessions/<id:pk>/recall/", RecallApi.as_view(), name="session-recall"),
+    path("sessions/<id:pk>/skip/", SkipApi.as_view(), name="session-skip"),
     path("sessions/<id:pk>/start/", StartSessionApi.as_view(), name="session-start"),
     path("sessions/<id:pk>/complete/", CompleteSessionApi.as_view(), name="session-complete"),
     path("sessions/<id:pk>/record/", RecordApi.as_view(), name="session-record"),
@@ -80,5 +99,7 @@ urlpatterns = [
     path("pharmacy/dispense-records/<id:pk>/", DispenseRecordDetailApi.as_view(), name="dispense-record"),
     path("pharmacy/dispense-records/<id:pk>/print/", PrintApi.as_view(), name="dispense-record-print"),
     path("pharmacy/dispense-records/<id:pk>/dispense/", DispenseApi.as_view(), name="dispense-record-dispense"),
+    path("displays/", DisplayListApi.as_view(), name="displays"),
+    path("displays/<id:pk>/revoke/", DisplayRevokeApi.as_view(), name="display-revoke"),
     path("audit/", AuditEventListApi.as_view(), name="audit"),
 ]

@@ -19,6 +19,9 @@ urlpatterns = [
     path("formulary/", include("apps.formulary.urls")),
     path("pharmacy/", include("apps.pharmacy.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("displays/", include("apps.waitingroom.urls")),
+    # The waiting-room screen: no log-in, its key in the path is all it has (apps/waitingroom/views.py).
+    path("display/", include("apps.waitingroom.display_urls")),
     path("api/v1/", include(("config.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script, no CDN.

@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from apps.accounts.tests.factories import UserFactory
-from apps.consultations.services import add_icd_synonym, add_pick_list_entry
+from apps.consultations.services import add_icd_synonym, add_pick_list_entry, call_next
 from apps.formulary.tests.factories import FormularyEntryFactory
 from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.models import AllergyKind, AllergySeverity
@@ -12,6 +12,7 @@ from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.services import mark_as_printed
 from apps.prescriptions.services import add_prescription_item
 from apps.visits.services import create_visit_with_vitals
+from apps.waitingroom.services import create_display_key
 from common.constants import Role
 
 MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
@@ -19,8 +20,9 @@ MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
 
 def build_world(hospital, prefix: str) -> SimpleNamespace:
     """Staff of each role; `visit` has a started session with one item; `visit2`'s session is completed,
-    its record printed; `waiting` is a session the doctor has not started; `patient3` has no visit yet.
-    `patient` (of `visit`) is allergic to penicillin (`allergy`)."""
+    its record printed; `called` is a token the doctor called (not started); `waiting` is a session the doctor
+    has not called or started; `patient3` has no visit yet. `patient` (of `visit`) is allergic to penicillin
+    (`allergy`)."""
     users = {
         role: UserFactory(role=getattr(Role, role.upper()), hospital=hospital, username=f"{prefix}{role}")
         for role in ("hospital_admin", "receptionist", "doctor", "medical_staff")
@@ -29,7 +31,7 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     desk, doctor = users["receptionist"], users["doctor"]
     patients = [
         create_patient(by=desk, full_name=f"Patient {n}", age=40, gender="F", phone_number=f"98765{n:05d}")
-        for n in (1, 2, 3, 4)
+        for n in (1, 2, 3, 4, 5)
     ]
     allergy = record_allergy(
         by=desk,
@@ -46,7 +48,10 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     session2 = start_consultation(by=doctor, session=visit2.sessions.get())
     add_prescription_item(by=doctor, session=session2, medicine_name="Amoxicillin", **MEDICINE)
     complete_consultation(by=doctor, session=session2)
+    create_visit_with_vitals(by=desk, patient=patients[4], doctor=doctor)
+    called = call_next(by=doctor)
     waiting = create_visit_with_vitals(by=desk, patient=patients[3], doctor=doctor).opened_session
+    display, _ = create_display_key(by=users["hospital_admin"], name="Waiting hall TV")
     record = mark_as_printed(by=users["medical_staff"], record=DispenseRecord.objects.get(session=session2))
     entry = FormularyEntryFactory(hospital=hospital, generic_name="Zinc", strength="20 mg", pack_size=10)
     pick_entry = add_pick_list_entry(by=users["hospital_admin"], kind="advice", text="Walk for 30 minutes")
@@ -68,4 +73,7 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
         waiting=waiting,
         pick_entry=pick_entry,
         synonym=synonym,
+        waiting_visit=waiting.visit,
+        called=called,
+        display=display,
     )

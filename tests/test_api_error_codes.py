@@ -42,6 +42,13 @@ ERRORS = [
     ("dispensing twice", "medical_staff", "POST", lambda w: f"/pharmacy/dispense-records/{w.dispensed.pk}/dispense/", None, 409, "already_dispensed"),
     ("staff beyond the limit", "hospital_admin", "POST", lambda w: "/users/", lambda w: {"username": "one_too_many", "password": "a-long-enough-secret-9", "role": Role.MEDICAL_STAFF}, 409, "limit_reached"),
     ("deactivating oneself", "hospital_admin", "PATCH", lambda w: f"/users/{w.hospital_admin.pk}/", lambda w: {"is_active": False}, 403, "permission_denied"),
+    ("calling with nobody waiting", "doctor2", "POST", lambda w: "/queue/call-next/", None, 409, "queue_empty"),
+    ("recalling a token not called", "doctor", "POST", lambda w: f"/sessions/{w.waiting.pk}/recall/", None, 409, "not_called"),
+    ("requeueing a token that is no no-show", "receptionist", "POST", lambda w: f"/visits/{w.waiting_visit.pk}/requeue/", None, 409, "not_no_show"),
+    ("priority once the consultation started", "receptionist", "POST", lambda w: f"/visits/{w.visit.pk}/priority/", lambda w: {"priority": "elderly"}, 409, "already_started"),
+    ("priority of a visit nobody waits for", "receptionist", "POST", lambda w: f"/visits/{w.visit2.pk}/priority/", lambda w: {"priority": "elderly"}, 409, "no_open_session"),
+    ("revoking a revoked display key", "hospital_admin", "POST", lambda w: f"/displays/{w.display.pk}/revoke/", None, 409, "display_key_revoked"),
+    ("a display field nobody knows", "hospital_admin", "POST", lambda w: "/displays/", lambda w: {"name": "TV", "colour": "red"}, 400, "invalid"),
     ("a body that is not JSON", "receptionist", "POST", lambda w: "/patients/", "not json", 400, "parse_error"),
 ]  # fmt: skip
 
@@ -72,6 +79,9 @@ def world(hospital, other_hospital):
     world.unregistered = start_consultation(by=world.doctor2, session=visit.opened_session)
     add_prescription_item(by=world.doctor2, session=world.unregistered, medicine_name="Iron", **MEDICINE)
     world.doctor2 = update_staff_details(by=world.hospital_admin, user=world.doctor2, registration_number="")
+    from apps.waitingroom.services import revoke_display_key
+
+    revoke_display_key(by=world.hospital_admin, display=world.display)
     world.hospital.max_medical_staff = 1
     world.hospital.save(update_fields=["max_medical_staff"])
     world.visit2.refresh_from_db()

@@ -44,6 +44,13 @@ def _staff(w, rows: int) -> None:
         UserFactory(hospital=w["hospital"], role=Role.DOCTOR)
 
 
+def _displays(w, rows: int) -> None:
+    from apps.waitingroom.services import create_display_key
+
+    for n in range(rows):
+        create_display_key(by=w["hospital_admin"], name=f"Screen {n}", doctor=w["doctor"])
+
+
 def _hospital_admins(w, rows: int) -> None:
     for _ in range(rows):
         UserFactory(hospital=HospitalFactory(), role=Role.HOSPITAL_ADMIN)
@@ -57,6 +64,7 @@ LISTS = [
     ("medical_staff", "/api/v1/pharmacy/dispense-records/", _patients_seen),
     ("hospital_admin", "/api/v1/users/", _staff),
     ("hospital_admin", "/api/v1/audit/", _patients_seen),
+    ("hospital_admin", "/api/v1/displays/", _displays),
     ("super_admin", "/api/v1/hospitals/", _hospitals),
     ("super_admin", "/api/v1/users/", _hospital_admins),
 ]
@@ -71,6 +79,7 @@ def test_a_list_endpoint_makes_the_same_number_of_queries_for_1_and_30_rows(
         "receptionist": receptionist,
         "doctor": doctor,
         "medical_staff": medical_staff,
+        "hospital_admin": hospital_admin,
     }
     client = api_as(request.getfixturevalue(role))
     counts = []

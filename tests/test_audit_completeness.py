@@ -25,11 +25,35 @@ from apps.patients import services as patients
 from apps.pharmacy import services as pharmacy
 from apps.prescriptions import services as prescriptions
 from apps.visits import services as visits
+from apps.waitingroom import services as waitingroom
 from common.constants import Role
 from common.exceptions import DomainError
 from tests.api_world import MEDICINE
 
 pytestmark = pytest.mark.django_db
+
+
+def _arranged(session, **state):
+    """The session put straight into a queue state (arranging, as factories do: no service, no event)."""
+    from django.utils import timezone
+
+    from apps.consultations.models import ConsultationSession
+
+    ConsultationSession.objects.filter(pk=session.pk).update(
+        **{k: timezone.now() if v is True else v for k, v in state.items()}
+    )
+    session.refresh_from_db()
+    return session
+
+
+def _display(w):
+    """A display key put straight into the table (arranging: no service, no event)."""
+    from apps.waitingroom.models import DisplayKey
+
+    return DisplayKey.objects.create(
+        hospital=w.hospital, name="Hall", key_hash="0" * 64, key_prefix="000000", created_by=w.hospital_admin
+    )
+
 
 NEW_PASSWORD = "a-long-enough-secret-9"
 
@@ -96,7 +120,16 @@ ACTIONS = [
     (formulary.create_formulary_entry, "formulary.entry_create", lambda w: formulary.create_formulary_entry(by=w.hospital_admin, generic_name="Iron", form="tablet")),
     (formulary.update_formulary_entry, "formulary.entry_update", lambda w: formulary.update_formulary_entry(by=w.hospital_admin, entry=w.entry, brand_names="Zincovit")),
     (formulary.import_formulary_csv, "formulary.import", lambda w: formulary.import_formulary_csv(by=w.hospital_admin, text="generic_name,form\nIron,tablet\n")),
+    (consultations.call_next, "queue.call", lambda w: consultations.call_next(by=w.doctor)),
+    (consultations.recall_patient, "queue.recall", lambda w: consultations.recall_patient(by=w.doctor, session=_arranged(w.waiting, called_at=True))),
+    (consultations.skip_patient, "queue.skip", lambda w: consultations.skip_patient(by=w.doctor, session=_arranged(w.waiting, called_at=True))),
+    (consultations.requeue_no_show, "queue.requeue", lambda w: consultations.requeue_no_show(by=w.receptionist, session=_arranged(w.waiting, no_show_at=True, skip_count=2))),
+    (consultations.set_queue_priority, "queue.priority", lambda w: consultations.set_queue_priority(by=w.receptionist, session=w.waiting, priority="pregnant")),
+    (visits.move_visit, "visit.move", lambda w: visits.move_visit(by=w.receptionist, visit=w.waiting.visit, doctor=w.doctor2)),
     (audit.record_audit_export, "audit.export", lambda w: audit.record_audit_export(by=w.hospital_admin, filters={"action": "visit.create"}, rows=2, complete=True)),
+    (waitingroom.create_display_key, "display.create", lambda w: waitingroom.create_display_key(by=w.hospital_admin, name="Hall TV", doctor=w.doctor)),
+    (waitingroom.revoke_display_key, "display.revoke", lambda w: waitingroom.revoke_display_key(by=w.hospital_admin, display=_display(w))),
+    (waitingroom.set_display_initials, "display.settings", lambda w: waitingroom.set_display_initials(by=w.hospital_admin, show_initials=True)),
 ]  # fmt: skip
 
 
@@ -149,6 +182,15 @@ REFUSALS = [
     ("repeat without an earlier visit", None, lambda w: prescriptions.repeat_last_visit(by=w.doctor, session=w.session)),
     ("formulary edited by a doctor", None, lambda w: formulary.update_formulary_entry(by=w.doctor, entry=w.entry, brand_names="X")),
     ("formulary import with a bad row", None, lambda w: formulary.import_formulary_csv(by=w.hospital_admin, text="generic_name,form\nIron,bucket\n")),
+    ("calling with nobody waiting", lambda w: consultations.call_next(by=w.doctor), lambda w: consultations.call_next(by=w.doctor)),
+    ("recalling a token not called", None, lambda w: consultations.recall_patient(by=w.doctor, session=w.waiting)),
+    ("skipping another doctor's token", None, lambda w: consultations.skip_patient(by=w.doctor2, session=_arranged(w.waiting, called_at=True))),
+    ("requeueing a token that is no no-show", None, lambda w: consultations.requeue_no_show(by=w.receptionist, session=w.waiting)),
+    ("priority of a started consultation", None, lambda w: consultations.set_queue_priority(by=w.receptionist, session=w.session, priority="elderly")),
+    ("moving a started consultation", None, lambda w: visits.move_visit(by=w.receptionist, visit=w.visit, doctor=w.doctor2)),
+    ("display key made by the front desk", None, lambda w: waitingroom.create_display_key(by=w.receptionist, name="TV")),
+    ("display key without a name", None, lambda w: waitingroom.create_display_key(by=w.hospital_admin, name=" ")),
+    ("another hospital's display key revoked", None, lambda w: waitingroom.revoke_display_key(by=w.other.hospital_admin, display=_display(w))),
     ("audit export by the front desk", None, lambda w: audit.record_audit_export(by=w.receptionist, filters={}, rows=0, complete=True)),
     ("dispensing twice", lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record), lambda w: pharmacy.mark_as_dispensed(by=w.medical_staff, record=w.record)),
 ]  # fmt: skip
@@ -165,6 +207,8 @@ NOT_ACTIONS = {
     "build_vitals",
     "lock_doctor",
     "open_session",
+    "next_token",
+    "move_session",
     "start_session",
     "complete_session",
     "ensure_prescription",

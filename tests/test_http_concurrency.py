@@ -159,3 +159,24 @@ def test_ten_simultaneous_follow_ups_of_one_visit_open_exactly_one_session(live_
     assert {a.body["detail"] for a in answers if a.status == 409} == {"Session 2 of this visit is still open."}
     assert list(visit.sessions.values_list("session_number", flat=True)) == [1, 2]
     assert events("visit.follow_up") == 1
+
+
+def test_twenty_simultaneous_call_nexts_over_ten_waiting_call_each_exactly_once(live_server):
+    """A double click, two tabs and an API client at once: the doctor's row lock hands out each token once."""
+    hospital = HospitalFactory()
+    desk = UserFactory(hospital=hospital, role=Role.RECEPTIONIST)
+    doctor = UserFactory(hospital=hospital, role=Role.DOCTOR)
+    for n in range(10):
+        patient = create_patient(by=desk, full_name=f"Waiting {n}", age=40, gender="F")
+        create_visit_with_vitals(by=desk, patient=patient, doctor=doctor)
+    token = token_of(doctor)
+
+    answers = fire_together(20, lambda n: http_json(live_server.url, "POST", "/api/v1/queue/call-next/", token=token))
+
+    assert statuses(answers) == {200: 10, 409: 10}, answers
+    assert {a.body["code"] for a in answers if a.status == 409} == {"queue_empty"}
+    called = [a.body["session"]["token_number"] for a in answers if a.status == 200]
+    assert sorted(called) == list(range(1, 11))
+    sessions = ConsultationSession.objects.filter(doctor=doctor)
+    assert sessions.filter(called_at__isnull=False).count() == 10
+    assert events("queue.call") == 10

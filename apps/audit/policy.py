@@ -125,9 +125,11 @@ POLICY: dict[str, dict[str, Keep]] = {
     # The consultation record: which parts the doctor wrote, never what (complaints, notes, diagnoses).
     "consultation.record_update": {"session": V, "fields": V, "record_created": V},
     # The hospital's own lists and shorthand: its settings, no patient's data.
-    "picklist.create": {"kind": V, "text": V, "defaults_copied": V},
+    # A list line or a shorthand is the hospital's own wording, yet the same words are what a doctor writes
+    # of a patient ("Fever", "HTN" → I10): the log names the field, never the words.
+    "picklist.create": {"list": V, "defaults_copied": V},
     "picklist.update": _ACTIVE,
-    "icd_synonym.create": {"term": V, "icd_code": V},
+    "icd_synonym.create": {},
     "icd_synonym.update": _ACTIVE,
     # Templates and repeats: counts and ids; a template's name is the doctor's own label ("Fever, adult").
     "prescription.template_apply": {"session": V, "added": V, "skipped": V, "template": V},
@@ -141,6 +143,18 @@ POLICY: dict[str, dict[str, Keep]] = {
     "dispense.view": {"page": V},
     "dispense.print": {"print_count": V},
     "dispense.dispense": {"is_dispensed": V},
+    # The waiting room (SPEC §11): tokens, queue states and counts. Which priority a patient was given is
+    # withheld (pregnancy is health data): the reader learns that it changed, not to what.
+    "queue.call": {"token_number": V, "state": V},
+    "queue.recall": {"token_number": V, "recall_count": V},
+    "queue.skip": {"token_number": V, "skip_count": V, "state": V},
+    "queue.requeue": {"token_number": V, "state": V},
+    "queue.priority": {"token_number": V},
+    "visit.move": {"doctor": V, "token_number": V, "session": V},
+    # Display keys: the name the hospital admin gave the screen, its doctor filter; never the key.
+    "display.create": {"name": V, "doctor": V},
+    "display.revoke": {"revoked_at": V},
+    "display.settings": {"show_initials": V},
 }
 
 

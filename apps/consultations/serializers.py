@@ -20,6 +20,12 @@ from common.api import IdField
 
 
 class SessionOutput(serializers.ModelSerializer):
+    queue_state = serializers.ChoiceField(
+        choices=["waiting", "called", "in_consultation", "no_show", "completed"],
+        read_only=True,
+        help_text="Where the token is in the waiting room (SPEC §11).",
+    )
+
     class Meta:
         model = ConsultationSession
         fields = [
@@ -32,6 +38,13 @@ class SessionOutput(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "completed_at",
+            "queue_state",
+            "priority",
+            "queued_at",
+            "called_at",
+            "recall_count",
+            "skip_count",
+            "no_show_at",
         ]
         read_only_fields = fields
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.accounts.services import create_staff_user, update_staff_details
 from apps.consultations.models import ConsultationSession
-from apps.consultations.services import update_consultation_record
+from apps.consultations.services import call_next, set_queue_priority, update_consultation_record
 from apps.formulary.selectors import formulary_list
 from apps.formulary.services import update_formulary_entry
 from apps.hospitals.models import Hospital
@@ -25,6 +25,7 @@ from apps.pharmacy.services import mark_as_dispensed, mark_as_printed
 from apps.prescriptions.services import add_prescription_item, stop_prescription_item
 from apps.visits.models import Visit
 from apps.visits.services import close_visit, create_visit_with_vitals
+from apps.waitingroom.services import create_display_key
 from common.constants import Gender, Language, Role
 
 DEMO_HOSPITAL_NAME = "ClinicSetu Demo Hospital"
@@ -138,8 +139,9 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
-def build_demo() -> None:
-    """Create the demo hospital, its staff, patients and visits at each stage of the OPD day."""
+def build_demo() -> str:
+    """Create the demo hospital, its staff, patients and visits at each stage of the OPD day, and a
+    waiting-room display: returns the display's raw key (shown once, as the admin's page does)."""
     root = User.objects.create_superuser(
         username=DEMO_ACCOUNTS[0].username,
         email="superadmin@demo.clinicsetu.local",
@@ -224,7 +226,7 @@ def build_demo() -> None:
         for i, (patient, (_, _, _, _, vitals)) in enumerate(zip(patients, DEMO_PATIENTS, strict=True))
     ]
     # The last two (John with Dr. Rao, Lakshmi with Dr. Singh) stay in the waiting room.
-    ramesh, sunita, aarav, fatima, _john, _lakshmi = visits
+    ramesh, sunita, aarav, fatima, _john, lakshmi = visits
 
     def consult(visit, medicines, *, stop=None, complete=True, notes=None):
         session = start_consultation(by=visit.doctor, session=visit.sessions.get(session_number=1))
@@ -331,6 +333,13 @@ def build_demo() -> None:
         record = visit.sessions.get(session_number=1).dispense_record
         mark_as_printed(by=pharmacist, record=record)
     mark_as_dispensed(by=pharmacist, record=ramesh.sessions.get(session_number=1).dispense_record)
+
+    # The waiting room: Dr. Rao has called John (his token is on the display), Lakshmi is marked elderly.
+    call_next(by=doctor)
+    lakshmi_waiting = lakshmi.sessions.get(session_number=1)
+    set_queue_priority(by=desk, session=lakshmi_waiting, priority="elderly")
+    _, display_key = create_display_key(by=staff["demo_admin"], name="Waiting hall TV")
+    return display_key
 
 
 # Earlier visits of two demo patients: (patient, days ago, vitals, notes, medicines).

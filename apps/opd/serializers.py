@@ -7,7 +7,10 @@ from apps.consultations.serializers import SessionOutput
 from apps.patients.selectors import active_allergies
 from apps.patients.serializers import AllergyOutput, PatientOutput
 from apps.prescriptions.serializers import PrescriptionOutput
+from apps.visits.selectors import doctor_get
 from apps.visits.serializers import DoctorOutput, VitalsOutput
+from common.api import HospitalObjectField, StrictInput
+from common.constants import QueuePriority
 
 
 class QueueEntryOutput(SessionOutput):
@@ -43,3 +46,18 @@ class ConsultationOutput(QueueEntryOutput):
         model = ConsultationSession
         fields = [*QueueEntryOutput.Meta.fields, "doctor", "prescription", "allergies"]
         read_only_fields = fields
+
+
+class QueueStateOutput(serializers.Serializer):
+    """What a queue action answers: the token it acted on and the doctor's queue after it."""
+
+    session = QueueEntryOutput(read_only=True)
+    queue = QueueEntryOutput(many=True, read_only=True, help_text="The doctor's open sessions in queue order.")
+
+
+class PriorityInput(StrictInput):
+    priority = serializers.ChoiceField(choices=QueuePriority.choices)
+
+
+class MoveInput(StrictInput):
+    doctor = HospitalObjectField(lookup=lambda hospital, pk: doctor_get(hospital=hospital, doctor_id=pk), noun="doctor")

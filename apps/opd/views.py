@@ -7,6 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from apps.consultations import icd10
+from apps.consultations import services as queue_services
 from apps.consultations.defaults import DEFAULT_PICK_LISTS
 from apps.consultations.models import PickListKind
 from apps.consultations.selectors import (
@@ -52,6 +53,7 @@ from common.mixins import (
 )
 from common.pagination import keyset_page
 from common.permissions import (
+    can_call_patients,
     can_change_prescription,
     can_complete_session,
     can_manage_pick_lists,
@@ -76,6 +78,45 @@ class QueueView(RoleRequiredMixin, HtmxPartialMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sessions=get_doctor_queue(doctor=self.request.user), **kwargs)
+
+
+class QueueActionView(RoleRequiredMixin, DomainErrorMixin, View):
+    """A POST on the doctor's queue: htmx gets the queue fragment (with the message), a plain POST a redirect."""
+
+    role_check = can_call_patients
+
+    def post(self, request, **kwargs):
+        messages.success(request, self.act(request.user, **kwargs))
+        return self.queue(request)
+
+    def queue(self, request):
+        if request.htmx:
+            context = {"sessions": get_doctor_queue(doctor=request.user)}
+            return vary_on_htmx(TemplateResponse(request, "opd/_queue.html", context))
+        return redirect("opd:queue")
+
+    def domain_error_response(self, request, error):
+        return self.queue(request)
+
+
+class CallNextView(QueueActionView):
+    def act(self, user):
+        session = queue_services.call_next(by=user)
+        return f"Calling token {session.token_number}: {session.visit.patient.full_name}."
+
+
+class RecallView(QueueActionView):
+    def act(self, user, pk):
+        session = queue_services.recall_patient(by=user, session=session_get(hospital=user.hospital, session_id=pk))
+        return f"Calling token {session.token_number} again."
+
+
+class SkipView(QueueActionView):
+    def act(self, user, pk):
+        session = queue_services.skip_patient(by=user, session=session_get(hospital=user.hospital, session_id=pk))
+        if session.queue_state == "no_show":
+            return f"Token {session.token_number} skipped twice: a no-show (the front desk can requeue them)."
+        return f"Token {session.token_number} skipped: back behind the next two."
 
 
 class SessionMixin(RoleRequiredMixin, DomainErrorMixin):

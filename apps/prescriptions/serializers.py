@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from apps.consultations.selectors import session_get
+from apps.consultations.selectors import session_get, session_to_change
 from apps.formulary.selectors import formulary_get
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from common.api import HospitalObjectField, IdField
@@ -61,7 +61,7 @@ class SessionOfThisPrescription(HospitalObjectField):
         super().__init__(lookup=self._session, noun="session of this prescription's visit", **kwargs)
 
     def _session(self, hospital, pk):
-        session = session_get(hospital=hospital, session_id=pk)
+        session = session_to_change(hospital=hospital, session_id=pk)
         if session.visit_id != self.context["prescription"].visit_id:
             raise serializers.ValidationError("This session is not part of this prescription's visit.")
         return session

@@ -30,3 +30,13 @@ class VisitForm(BootstrapFormMixin, forms.Form):
 
     def vitals(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.VITALS}
+
+
+class MoveForm(forms.Form):
+    """Which active doctor a waiting patient moves to (the front desk's today list)."""
+
+    doctor: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, doctors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doctor"].queryset = doctors

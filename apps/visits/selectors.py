@@ -123,6 +123,11 @@ def todays_visits(*, hospital: Hospital) -> QuerySet[Visit]:
             latest_token=Subquery(latest.values("token_number")[:1]),
             latest_status=Subquery(latest.values("status")[:1]),
             latest_started_at=Subquery(latest.values("started_at")[:1]),
+            # The waiting room: since when the patient waits, whether they are called, skipped away, prioritised.
+            latest_created_at=Subquery(latest.values("created_at")[:1]),
+            latest_called_at=Subquery(latest.values("called_at")[:1]),
+            latest_no_show_at=Subquery(latest.values("no_show_at")[:1]),
+            latest_priority=Subquery(latest.values("priority")[:1]),
         )
         .annotate(
             # By relation name: visits sits below pharmacy and does not import its models.
@@ -135,8 +140,12 @@ def todays_visits(*, hospital: Hospital) -> QuerySet[Visit]:
 
 
 def visit_stage(visit: Visit) -> str:
-    """waiting / in_consultation / completed / dispensed, from todays_visits' annotations."""
-    annotated: Any = visit  # latest_status, latest_started_at, latest_dispensed: todays_visits' annotations
+    """waiting / called / no_show / in_consultation / completed / dispensed, from todays_visits' annotations."""
+    annotated: Any = visit  # latest_status, latest_started_at, …: todays_visits' annotations
     if annotated.latest_status == SessionStatus.OPEN:
-        return "in_consultation" if annotated.latest_started_at else "waiting"
+        if annotated.latest_started_at:
+            return "in_consultation"
+        if annotated.latest_no_show_at:
+            return "no_show"
+        return "called" if annotated.latest_called_at else "waiting"
     return "dispensed" if annotated.latest_dispensed else "completed"

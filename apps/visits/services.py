@@ -9,13 +9,14 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
-from apps.consultations.selectors import has_open_session
-from apps.consultations.services import lock_doctor, open_session
+from apps.consultations.selectors import has_open_session, open_session_of_visit
+from apps.consultations.services import lock_doctor, move_session, open_session
 from apps.patients.models import Patient
 from apps.visits import models as bounds
 from apps.visits.models import PatientVitals, Visit
 from common.constants import Role, SessionStatus
 from common.exceptions import (
+    AlreadyStarted,
     DuplicateActiveVisit,
     Invalid,
     SessionStillOpen,
@@ -23,6 +24,7 @@ from common.exceptions import (
     VisitExpired,
 )
 from common.permissions import (
+    can_arrange_queue,
     can_close_visit,
     can_create_visit,
     can_start_follow_up,
@@ -259,3 +261,57 @@ def close_visit(*, by: User, visit: Visit) -> Visit:
             changes={"is_active": [True, False]},
         )
         return visit
+
+
+def move_visit(*, by: User, visit: Visit, doctor: User) -> ConsultationSession:
+    """The front desk moves a waiting patient to another active doctor: the visit and its open session
+    go to that doctor, whose queue the patient joins at the back.
+
+    The token rule: a new token in the new doctor's day; the old one is released and never handed out
+    again that day (`consultations.services.move_session`). Both doctors' rows are locked, in id order,
+    so the move neither races a registration or a "call next" of either doctor nor deadlocks with them.
+    Refuses: another hospital's visit or doctor (NotFound); anyone but the front desk (PermissionDenied);
+    a doctor who is inactive, not a doctor or the same doctor (Invalid on `doctor`); a closed visit
+    (VisitClosed); no open session (NoOpenSession); a consultation already started (AlreadyStarted); an
+    active visit of the patient with the new doctor already (DuplicateActiveVisit). Audit: visit.move.
+    """
+    ensure_same_hospital(by, visit)
+    require(can_arrange_queue(by), "Only the front desk moves a patient to another doctor.")
+    ensure_same_hospital(by, doctor)
+    if doctor.role != Role.DOCTOR or not doctor.is_active:
+        raise Invalid.on_field("doctor", "Choose an active doctor of this hospital.")
+    if doctor.pk == visit.doctor_id:
+        raise Invalid.on_field("doctor", "The patient is already with this doctor.")
+    with transaction.atomic():
+        for pk in sorted((visit.doctor_id, doctor.pk)):
+            lock_doctor(User(pk=pk))
+        visit = (
+            Visit.objects.select_for_update(of=("self",))
+            .select_related("hospital", "doctor", "patient")
+            .get(pk=visit.pk)
+        )
+        if not visit.is_active:
+            raise VisitClosed("This visit is closed; create a new visit.")
+        session = open_session_of_visit(visit=visit)
+        if session.started_at is not None:
+            raise AlreadyStarted("The consultation has started: the patient can no longer be moved.")
+        existing = _active_visit_with(visit.patient, doctor, visit.hospital.local_date())
+        if existing:
+            raise _duplicate_visit(existing)
+        old_doctor = visit.doctor
+        old_token, new_token = move_session(session=session, doctor=doctor)
+        visit.doctor = doctor
+        visit.save(update_fields=["doctor"])
+        session.refresh_from_db()
+        record_event(
+            actor=by,
+            action="visit.move",
+            target=visit,
+            summary=f"Moved visit #{visit.pk} from {old_doctor.username} to {doctor.username}, token {new_token}",
+            changes={
+                "doctor": [old_doctor.username, doctor.username],
+                "token_number": [old_token, new_token],
+                "session": session.pk,
+            },
+        )
+        return session

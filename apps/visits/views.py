@@ -5,14 +5,17 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from apps.consultations.selectors import hospital_average_minutes, open_session_of_visit, queue_overview
+from apps.consultations.services import requeue_no_show, set_queue_priority
 from apps.patients.selectors import active_allergies, patient_get, patient_search
 from apps.visits import selectors, services
-from apps.visits.forms import VisitForm
-from common.constants import Role
+from apps.visits.forms import MoveForm, VisitForm
+from common.constants import QueuePriority, Role
 from common.exceptions import DuplicateActiveVisit, Invalid
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, add_domain_error
 from common.pagination import keyset_page
 from common.permissions import (
+    can_arrange_queue,
     can_close_visit,
     can_create_visit,
     can_search_patients,
@@ -37,8 +40,16 @@ class FrontDeskView(RoleRequiredMixin, TemplateView):
         visits = keyset_page(self.request, selectors.todays_visits(hospital=hospital), page_size=self.page_size)
         for visit in visits:
             visit.stage = selectors.visit_stage(visit)
+        doctors = queue_overview(hospital=hospital)
         return super().get_context_data(
-            q=q, patients=patient_search(hospital=hospital, q=q), todays_visits=visits, **kwargs
+            q=q,
+            patients=patient_search(hospital=hospital, q=q),
+            todays_visits=visits,
+            queue_doctors=doctors,
+            average_minutes=hospital_average_minutes(doctors),
+            active_doctors=[doctor for doctor in doctors if doctor.is_active],
+            priorities=QueuePriority.choices,
+            **kwargs,
         )
 
 
@@ -132,3 +143,38 @@ class CloseVisitView(VisitActionView):
     def act(self, user, visit):
         services.close_visit(by=user, visit=visit)
         return f"Visit #{visit.pk} closed."
+
+
+class QueueArrangeView(RoleRequiredMixin, DomainErrorMixin, View):
+    """The front desk's queue actions on one visit's waiting token (SPEC §11); each returns to the front desk."""
+
+    role_check = can_arrange_queue
+
+    def post(self, request, pk):
+        visit = selectors.visit_get(hospital=request.user.hospital, visit_id=pk)
+        messages.success(request, self.act(request.user, visit, open_session_of_visit(visit=visit)))
+        return redirect("visits:front_desk")
+
+    def domain_error_response(self, request, error):
+        return redirect("visits:front_desk")
+
+
+class PriorityView(QueueArrangeView):
+    def act(self, user, visit, session):
+        session = set_queue_priority(by=user, session=session, priority=self.request.POST.get("priority", ""))
+        return f"Token {session.token_number}: priority {session.get_priority_display().lower()}."
+
+
+class MoveView(QueueArrangeView):
+    def act(self, user, visit, session):
+        form = MoveForm(self.request.POST, doctors=selectors.active_doctors(hospital=user.hospital))
+        if not form.is_valid():
+            raise Invalid("Choose an active doctor to move the patient to.")
+        session = services.move_visit(by=user, visit=visit, doctor=form.cleaned_data["doctor"])
+        return f"Moved to {session.doctor.display_name}: new token {session.token_number} (the old one is released)."
+
+
+class RequeueView(QueueArrangeView):
+    def act(self, user, visit, session):
+        session = requeue_no_show(by=user, session=session)
+        return f"Token {session.token_number} is back at the end of the queue."

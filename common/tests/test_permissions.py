@@ -47,6 +47,9 @@ ROLE_TABLE = [
     (p.can_start_session, {DOCTOR}),
     (p.can_complete_session, {DOCTOR}),
     (p.can_change_prescription, {DOCTOR}),
+    (p.can_call_patients, {DOCTOR}),
+    (p.can_arrange_queue, {DESK}),
+    (p.can_manage_displays, {HA}),
     (p.can_read_prescription, {DOCTOR, PHARMACY}),
     (p.can_manage_formulary, {HA}),
     (p.can_read_formulary, {HA, DOCTOR}),
@@ -82,7 +85,8 @@ def test_every_permission_function_is_in_the_table():
 
 
 @pytest.mark.parametrize(
-    "check", [p.can_view_session, p.can_start_session, p.can_complete_session, p.can_change_prescription]
+    "check",
+    [p.can_view_session, p.can_start_session, p.can_complete_session, p.can_change_prescription, p.can_call_patients],
 )
 def test_only_the_sessions_own_doctor_works_in_it(check):
     session = SimpleNamespace(doctor_id=1)

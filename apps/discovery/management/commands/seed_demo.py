@@ -21,8 +21,10 @@ class Command(BaseCommand):
         if demo_exists():
             self.stdout.write(f"{DEMO_HOSPITAL_NAME} is already seeded; nothing changed.")
         else:
-            build_demo()
+            display_key = build_demo()
             self.stdout.write(self.style.SUCCESS(f"Seeded {DEMO_HOSPITAL_NAME}."))
+            # Shown this once (only its hash is kept); the hospital admin can make more on the Displays page.
+            self.stdout.write(f"\nWaiting-room display: http://127.0.0.1:8000/display/{display_key}/")
         self.stdout.write("\nDemo accounts (log in at http://127.0.0.1:8000/login/):")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.role_label:<15} {account.username:<17} {account.password}")
