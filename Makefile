@@ -51,6 +51,7 @@ format: $(STAMP)
 # Not tests: figures on PostgreSQL at two sizes (docs/benchmarks.md). BENCH_ARGS="--sizes small --seconds 10" for a quick look.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.formulary
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

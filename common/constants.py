@@ -28,6 +28,14 @@ class Gender(models.TextChoices):
     OTHER = "O", "Other"
 
 
+class Language(models.TextChoices):
+    """A patient's language for the print, the labels and WhatsApp (locale/<code>/LC_MESSAGES; add more there)."""
+
+    ENGLISH = "en", "English"
+    HINDI = "hi", "हिन्दी (Hindi)"
+    MARATHI = "mr", "मराठी (Marathi)"
+
+
 class SessionStatus(models.TextChoices):
     OPEN = "open", "Open"
     COMPLETED = "completed", "Completed"

@@ -35,6 +35,8 @@ functions without an object, as the gate of a page or endpoint; services call
 | queue priority, move, requeue       |    |    | ✓    |              |          |
 | waiting-room display keys           |    | ✓  |      |              |          |
 | read a prescription                 |    |    |      | own visits   | ✓        |
+| edit, import, export the formulary  |    | ✓  |      |              |          |
+| read and search the formulary       |    | ✓  |      | ✓            |          |
 | dispense records, print, dispense   |    |    |      |              | ✓        |
 | read bills, the day's cash (own)    |    | ✓  | ✓    |              |          |
 | bill, charge, take payments         |    |    | ✓    |              |          |
@@ -258,6 +260,19 @@ def can_manage_displays(user: Any) -> bool:
 def _is_the_doctor_of(user: Any, obj: Any) -> bool:
     """A doctor, and, when `obj` (a visit or session) is given, its own doctor."""
     return has_role(user, Role.DOCTOR) and (obj is None or obj.doctor_id == user.pk)
+
+
+# Formulary (SPEC §10) -----------------------------------------------------------
+
+
+def can_manage_formulary(user: Any, entry: Any = None) -> bool:
+    """Add and edit the hospital's medicines, import and export its CSV."""
+    return has_role(user, Role.HOSPITAL_ADMIN)
+
+
+def can_read_formulary(user: Any, entry: Any = None) -> bool:
+    """List and search the hospital's medicines: its admin, and the doctors who prescribe from it."""
+    return has_role(user, Role.HOSPITAL_ADMIN, Role.DOCTOR)
 
 
 # Pharmacy ---------------------------------------------------------------------

@@ -28,6 +28,13 @@ from apps.consultations.api import (
     PickListsApi,
     RecordApi,
 )
+from apps.formulary.api import (
+    FormularyDetailApi,
+    FormularyExportApi,
+    FormularyImportApi,
+    FormularyListApi,
+    FormularySearchApi,
+)
 from apps.hospitals.api import HospitalDetailApi, HospitalListApi
 from apps.opd.api import (
     CallNextApi,
@@ -43,7 +50,15 @@ from apps.opd.api import (
 )
 from apps.patients.api import AllergyDetailApi, AllergyListApi, PatientDetailApi, PatientListApi
 from apps.pharmacy.api import DispenseApi, DispenseRecordDetailApi, DispenseRecordListApi, PrintApi
-from apps.prescriptions.api import AddItemApi, PrescriptionApi, StopItemApi, StopItemByNameApi
+from apps.prescriptions.api import (
+    AddItemApi,
+    ApplyTemplateApi,
+    PrescriptionApi,
+    RepeatApi,
+    StopItemApi,
+    StopItemByNameApi,
+    TemplateListApi,
+)
 from apps.visits.api import CloseVisitApi, DoctorListApi, FollowUpApi, VisitDetailApi, VisitListApi
 from apps.waitingroom.api import DisplayListApi, DisplayRevokeApi
 
@@ -87,6 +102,14 @@ urlpatterns = [
     path("prescriptions/<id:pk>/items/", AddItemApi.as_view(), name="prescription-items"),
     path("prescriptions/<id:pk>/items/stop/", StopItemByNameApi.as_view(), name="prescription-item-stop-by-name"),
     path("prescriptions/<id:pk>/items/<id:item_id>/stop/", StopItemApi.as_view(), name="prescription-item-stop"),
+    path("prescriptions/<id:pk>/apply-template/", ApplyTemplateApi.as_view(), name="prescription-apply-template"),
+    path("prescriptions/<id:pk>/repeat/", RepeatApi.as_view(), name="prescription-repeat"),
+    path("templates/", TemplateListApi.as_view(), name="templates"),
+    path("formulary/", FormularyListApi.as_view(), name="formulary"),
+    path("formulary/search/", FormularySearchApi.as_view(), name="formulary-search"),
+    path("formulary/import/", FormularyImportApi.as_view(), name="formulary-import"),
+    path("formulary/export/", FormularyExportApi.as_view(), name="formulary-export"),
+    path("formulary/<id:pk>/", FormularyDetailApi.as_view(), name="formulary-entry"),
     path("pharmacy/dispense-records/", DispenseRecordListApi.as_view(), name="dispense-records"),
     path("pharmacy/dispense-records/<id:pk>/", DispenseRecordDetailApi.as_view(), name="dispense-record"),
     path("pharmacy/dispense-records/<id:pk>/print/", PrintApi.as_view(), name="dispense-record-print"),

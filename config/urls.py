@@ -16,6 +16,7 @@ urlpatterns = [
     path("visits/", include("apps.visits.urls")),
     path("consultations/", include("apps.opd.urls")),
     path("prescriptions/", include("apps.prescriptions.urls")),
+    path("formulary/", include("apps.formulary.urls")),
     path("pharmacy/", include("apps.pharmacy.urls")),
     path("audit/", include("apps.audit.urls")),
     path("billing/", include("apps.billing.urls")),

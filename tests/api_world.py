@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from apps.accounts.tests.factories import UserFactory
 from apps.billing.services import create_bill, save_price_item, take_payment, update_billing_settings
 from apps.consultations.services import add_icd_synonym, add_pick_list_entry, call_next
+from apps.formulary.tests.factories import FormularyEntryFactory
 from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.models import AllergyKind, AllergySeverity
 from apps.patients.services import create_patient, record_allergy
@@ -60,9 +61,11 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     bill = create_bill(by=desk, visit=visit)
     bill2 = create_bill(by=desk, visit=visit2, extras=[(dressing, 1)])
     payment = take_payment(by=desk, bill=bill2, amount=45000, mode="upi", reference="UPI-4471")
+    entry = FormularyEntryFactory(hospital=hospital, generic_name="Zinc", strength="20 mg", pack_size=10)
     pick_entry = add_pick_list_entry(by=users["hospital_admin"], kind="advice", text="Walk for 30 minutes")
     synonym = add_icd_synonym(by=users["hospital_admin"], term="BP", icd_code="I10")
     return SimpleNamespace(
+        entry=entry,
         hospital=hospital,
         doctor2=doctor2,
         **users,

@@ -28,6 +28,13 @@ def _item(w, **overrides):
     return {**MEDICINE, "session": w.session.pk, "medicine_name": "Cetirizine", **overrides}
 
 
+def _dosed(w, **overrides):
+    """A structured item (SPEC §10): dose pattern, unit, food, duration; None drops a field."""
+    body = {"session": w.session.pk, "medicine_name": "Cetirizine", "dosage": "10 mg", "dose_pattern": "0-0-1",
+            "dose_unit": "tablet", "food_relation": "after", "duration_value": 5, "duration_unit": "days"}  # fmt: skip
+    return {key: value for key, value in (body | overrides).items() if value is not None}
+
+
 def _visit(w, **overrides):
     return {"patient": w.patient3.pk, "doctor": w.doctor.pk, **overrides}
 
@@ -132,6 +139,14 @@ CASES = [
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, session=w.other.session.pk), 400, "session"),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, session=w.visit2.sessions.get().pk), 400, "session"),
     ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _item(w, medicine_name="PARACETAMOL"), 409, None),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _dosed(w, dose_pattern="9-9-9-9"), 400, "dose_pattern"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _dosed(w, dose_pattern="-1"), 400, "dose_pattern"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _dosed(w, dose_pattern="1" * 10_000), 400, "dose_pattern"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _dosed(w, duration_value=-1), 400, "duration_value"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _dosed(w, dose_unit="bucket"), 400, "dose_unit"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _dosed(w, duration_unit=None), 400, "duration_unit"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _dosed(w, instructions="x" * 10_000), 400, "instructions"),
+    ("doctor", "post", "/prescriptions/{prescription}/items/", lambda w: _dosed(w, dose="1-0-1"), 400, "dose"),
     ("doctor", "post", "/prescriptions/999999/items/", lambda w: _item(w), 404, None),
     ("doctor", "post", "/prescriptions/{prescription}/items/999999/stop/", lambda w: {"session": w.session.pk}, 404, None),
     ("doctor", "post", "/prescriptions/{prescription}/items/{item}/stop/", lambda w: {}, 400, "session"),

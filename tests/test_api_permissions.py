@@ -17,6 +17,24 @@ from tests.api_world import MEDICINE, build_world
 
 pytestmark = pytest.mark.django_db
 
+
+def _earlier_visit(w):
+    """Give the patient of `w.session` another visit with an active item (factories: no audit event)."""
+    from apps.prescriptions.tests.factories import PrescriptionFactory, PrescriptionItemFactory
+    from apps.visits.tests.factories import VisitFactory
+
+    visit = VisitFactory(hospital=w.hospital, doctor=w.doctor, patient=w.session.visit.patient)
+    PrescriptionItemFactory(prescription=PrescriptionFactory(visit=visit), session__token_number=901)
+    return w.session
+
+
+def _template(w):
+    """One of the world's doctor's templates (a factory: no audit event before the request)."""
+    from apps.prescriptions.tests.factories import PrescriptionTemplateFactory
+
+    return PrescriptionTemplateFactory(doctor=w.doctor)
+
+
 ROLES = ("anonymous", "super_admin", "hospital_admin", "receptionist", "doctor", "doctor2", "medical_staff")
 NEW_STAFF = {"password": "a-long-enough-secret-9", "first_name": "New"}
 
@@ -106,6 +124,18 @@ MATRIX = [
     ("POST",   "/billing/price-list/",                 lambda w: {"name": "ECG", "price": "200.00"},                   "401", "403", "201",   "403",   "403",   "403",   "403"),
     ("PATCH",  "/billing/price-list/{price_item}/",    lambda w: {"price": "175.00"},                                  "401", "403", "200/404", "403",  "403",   "403",   "403"),
     ("POST",   "/billing/doctor-fees/",                lambda w: {"doctor": w.doctor.pk, "fee": "450.00"},             "401", "403", "204/400", "403",  "403",   "403",   "403"),
+    ("GET",    "/templates/",                          None,                                                           "401", "403", "403",   "403",   "200",   "200",   "403"),
+    ("POST",   "/templates/",                          lambda w: {"session": w.session.pk, "name": "Fever"},           "401", "403", "403",   "403",   "201/400", "403/400", "403"),
+    ("POST",   "/prescriptions/{prescription}/apply-template/", lambda w: {"session": w.session.pk, "template": _template(w).pk},
+                                                                                                                       "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("POST",   "/prescriptions/{prescription}/repeat/", lambda w: {"session": _earlier_visit(w).pk},                  "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("GET",    "/formulary/",                          None,                                                           "401", "403", "200",   "403",   "200",   "200",   "403"),
+    ("POST",   "/formulary/",                          lambda w: {"generic_name": "Iron", "form": "tablet"},           "401", "403", "201",   "403",   "403",   "403",   "403"),
+    ("GET",    "/formulary/search/",                   lambda w: {"q": "zinc"},                                        "401", "403", "200",   "403",   "200",   "200",   "403"),
+    ("POST",   "/formulary/import/",                   lambda w: {"csv": "generic_name,form\nIron,tablet\n"},         "401", "403", "200",   "403",   "403",   "403",   "403"),
+    ("GET",    "/formulary/export/",                   None,                                                           "401", "403", "200",   "403",   "403",   "403",   "403"),
+    ("GET",    "/formulary/{entry}/",                  None,                                                           "401", "403", "200/404", "403",  "200/404", "200/404", "403"),
+    ("PATCH",  "/formulary/{entry}/",                  lambda w: {"brand_names": "Zincovit"},                          "401", "403", "200/404", "403",  "403",   "403",   "403"),
 ]
 # fmt: on
 

@@ -19,6 +19,7 @@ from apps.audit.models import AuditEvent
 from apps.billing import services as billing
 from apps.consultations import services as consultations
 from apps.consultations.models import IcdSynonym, PickListEntry
+from apps.formulary import services as formulary
 from apps.hospitals import services as hospitals
 from apps.opd import services as opd
 from apps.patients import services as patients
@@ -56,6 +57,22 @@ def _display(w):
 
 
 NEW_PASSWORD = "a-long-enough-secret-9"
+
+
+def _template(w):
+    from apps.prescriptions.tests.factories import PrescriptionTemplateFactory
+
+    return PrescriptionTemplateFactory(doctor=w.doctor)
+
+
+def _follow_up_session(w):
+    """A started session of a later visit of visit2's patient (whose first visit has a prescription)."""
+    from apps.consultations.tests.factories import ConsultationSessionFactory
+    from apps.visits.tests.factories import VisitFactory
+
+    visit = VisitFactory(hospital=w.hospital, doctor=w.doctor, patient=w.visit2.patient)
+    return ConsultationSessionFactory(visit=visit, session_number=1, started=True, token_number=900)
+
 
 # (service, the action it records, the call)
 ACTIONS = [
@@ -108,6 +125,13 @@ ACTIONS = [
     (billing.take_payment, "payment.create", lambda w: billing.take_payment(by=w.receptionist, bill=w.bill, amount=5000, mode="upi", reference="UPI-99881")),
     (billing.refund_payment, "payment.refund", lambda w: billing.refund_payment(by=w.hospital_admin, bill=w.bill2, amount=15000, mode="cash", reason="Dressing not done: wound healed")),
     (billing.close_day, "cash.close", lambda w: billing.close_day(by=w.receptionist)),
+    (prescriptions.create_template, "prescription_template.create", lambda w: prescriptions.create_template(by=w.doctor, session=w.session, name="Fever")),
+    (prescriptions.delete_template, "prescription_template.delete", lambda w: prescriptions.delete_template(by=w.doctor, template=_template(w))),
+    (prescriptions.apply_template, "prescription.template_apply", lambda w: prescriptions.apply_template(by=w.doctor, session=w.session, template=_template(w))),
+    (prescriptions.repeat_last_visit, "prescription.repeat", lambda w: prescriptions.repeat_last_visit(by=w.doctor, session=_follow_up_session(w))),
+    (formulary.create_formulary_entry, "formulary.entry_create", lambda w: formulary.create_formulary_entry(by=w.hospital_admin, generic_name="Iron", form="tablet")),
+    (formulary.update_formulary_entry, "formulary.entry_update", lambda w: formulary.update_formulary_entry(by=w.hospital_admin, entry=w.entry, brand_names="Zincovit")),
+    (formulary.import_formulary_csv, "formulary.import", lambda w: formulary.import_formulary_csv(by=w.hospital_admin, text="generic_name,form\nIron,tablet\n")),
     (consultations.call_next, "queue.call", lambda w: consultations.call_next(by=w.doctor)),
     (consultations.recall_patient, "queue.recall", lambda w: consultations.recall_patient(by=w.doctor, session=_arranged(w.waiting, called_at=True))),
     (consultations.skip_patient, "queue.skip", lambda w: consultations.skip_patient(by=w.doctor, session=_arranged(w.waiting, called_at=True))),
@@ -177,6 +201,10 @@ REFUSALS = [
     ("closing a day twice", lambda w: billing.close_day(by=w.receptionist), lambda w: billing.close_day(by=w.receptionist)),
     ("paying after the day closed", lambda w: billing.close_day(by=w.receptionist), lambda w: billing.take_payment(by=w.receptionist, bill=w.bill, amount=100, mode="cash")),
     ("fee set by the front desk", None, lambda w: billing.set_doctor_fee(by=w.receptionist, doctor=w.doctor, fee=1)),
+    ("another doctor's template applied", None, lambda w: prescriptions.apply_template(by=w.doctor2, session=w.session, template=_template(w))),
+    ("repeat without an earlier visit", None, lambda w: prescriptions.repeat_last_visit(by=w.doctor, session=w.session)),
+    ("formulary edited by a doctor", None, lambda w: formulary.update_formulary_entry(by=w.doctor, entry=w.entry, brand_names="X")),
+    ("formulary import with a bad row", None, lambda w: formulary.import_formulary_csv(by=w.hospital_admin, text="generic_name,form\nIron,bucket\n")),
     ("calling with nobody waiting", lambda w: consultations.call_next(by=w.doctor), lambda w: consultations.call_next(by=w.doctor)),
     ("recalling a token not called", None, lambda w: consultations.recall_patient(by=w.doctor, session=w.waiting)),
     ("skipping another doctor's token", None, lambda w: consultations.skip_patient(by=w.doctor2, session=_arranged(w.waiting, called_at=True))),
@@ -207,6 +235,12 @@ NOT_ACTIONS = {
     "start_session",
     "complete_session",
     "ensure_prescription",
+    "structured_item_values",
+    "load_nlem_formulary",
+    "nlem_rows",
+    "validate_entry",
+    "check_formulary_csv",
+    "export_formulary_csv",
     "check_allergies",
     "get_or_create_dispense_record",
     "consultation_charge",

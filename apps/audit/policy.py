@@ -55,6 +55,25 @@ _ACTIVE = {"is_active": V}
 # stream was sent to its end say how much of the log left the building.
 _EXPORT = dict.fromkeys(["action", "actor", "since", "until", "object_type", "object_id", "rows", "complete"], V)
 
+# A formulary entry is the hospital's catalogue (a generic, its brands and defaults), not a patient's.
+_FORMULARY = dict.fromkeys(
+    [
+        "generic_name",
+        "brand_names",
+        "strength",
+        "form",
+        "route",
+        "pack_size",
+        "default_dose_pattern",
+        "default_dose_unit",
+        "default_food_relation",
+        "default_duration_value",
+        "default_duration_unit",
+        "is_active",
+    ],
+    V,
+)
+
 POLICY: dict[str, dict[str, Keep]] = {
     "hospital.create": _HOSPITAL,
     "hospital.update": _HOSPITAL,
@@ -95,7 +114,13 @@ POLICY: dict[str, dict[str, Keep]] = {
     "prescription.view": {},
     # Medicine, dosage, frequency, duration, instructions: the prescription itself, withheld. That an
     # allergy was overridden, and which entries (ids), is kept; the reason is clinical text, withheld.
-    "prescription.item_add": {"session": V, "prescription_created": V, "allergy_override": V, "allergies": V},
+    "prescription.item_add": {
+        "session": V,
+        "prescription_created": V,
+        "allergy_override": V,
+        "allergies": V,
+        "formulary_entry": V,
+    },
     "prescription.item_stop": {"status": V, "session": V},
     # The consultation record: which parts the doctor wrote, never what (complaints, notes, diagnoses).
     "consultation.record_update": {"session": V, "fields": V, "record_created": V},
@@ -106,6 +131,15 @@ POLICY: dict[str, dict[str, Keep]] = {
     "picklist.update": _ACTIVE,
     "icd_synonym.create": {},
     "icd_synonym.update": _ACTIVE,
+    # Templates and repeats: counts and ids; a template's name is the doctor's own label ("Fever, adult").
+    "prescription.template_apply": {"session": V, "added": V, "skipped": V, "template": V},
+    "prescription.repeat": {"session": V, "added": V, "skipped": V, "from_visit": V},
+    "prescription_template.create": {"items": V},
+    "prescription_template.delete": {"template": V},
+    # The hospital's catalogue of medicines: no patient's data, so the admin reads what changed.
+    "formulary.entry_create": {**_FORMULARY},
+    "formulary.entry_update": {**_FORMULARY},
+    "formulary.import": {"created": V, "updated": V},
     "dispense.view": {"page": V},
     "dispense.print": {"print_count": V},
     "dispense.dispense": {"is_dispensed": V},

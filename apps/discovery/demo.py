@@ -15,6 +15,8 @@ from apps.accounts.services import create_staff_user, update_staff_details
 from apps.billing import services as billing
 from apps.consultations.models import ConsultationSession
 from apps.consultations.services import call_next, set_queue_priority, update_consultation_record
+from apps.formulary.selectors import formulary_list
+from apps.formulary.services import update_formulary_entry
 from apps.hospitals.models import Hospital
 from apps.hospitals.services import create_hospital
 from apps.opd.services import complete_consultation, start_consultation
@@ -25,7 +27,7 @@ from apps.prescriptions.services import add_prescription_item, stop_prescription
 from apps.visits.models import Visit
 from apps.visits.services import close_visit, create_visit_with_vitals
 from apps.waitingroom.services import create_display_key
-from common.constants import Gender, Role
+from common.constants import Gender, Language, Role
 
 DEMO_HOSPITAL_NAME = "ClinicSetu Demo Hospital"
 # Demo only: these passwords are printed and listed on the login page in DEMO_MODE.
@@ -180,9 +182,18 @@ def build_demo() -> str:
         staff["demo_pharmacy"],
     )
 
+    # Sunita reads Hindi: her print, labels and WhatsApp text give the timing in Hindi (SPEC §10).
     patients = [
-        create_patient(by=desk, full_name=name, age=age, gender=gender, phone_number=phone, address="Pune")
-        for name, age, gender, phone, _ in DEMO_PATIENTS
+        create_patient(
+            by=desk,
+            full_name=name,
+            age=age,
+            gender=gender,
+            phone_number=phone,
+            address="Pune",
+            preferred_language=Language.HINDI if i == 1 else Language.ENGLISH,
+        )
+        for i, (name, age, gender, phone, _) in enumerate(DEMO_PATIENTS)
     ]
     # Earlier visits first, so a newcomer opens a chart with a history (SPEC §9): today's tokens start at 1.
     build_demo_history(doctor=doctor, desk=desk, ramesh=patients[0], sunita=patients[1])
@@ -199,6 +210,18 @@ def build_demo() -> str:
                 reaction=reaction,
                 icd_code=icd_code,
             )
+    # The hospital started with the NLEM 2022 generics; its admin adds a brand, pack and default dose.
+    pantoprazole = next(e for e in formulary_list(hospital=hospital, q="Pantoprazole") if e.form == "tablet")
+    pantoprazole = update_formulary_entry(
+        by=staff[DEMO_ACCOUNTS[1].username],
+        entry=pantoprazole,
+        brand_names="Pan, Pantocid",
+        pack_size=15,
+        default_dose_pattern="1-0-0",
+        default_food_relation="before",
+        default_duration_value=14,
+        default_duration_unit="days",
+    )
     visits = [
         create_visit_with_vitals(by=desk, patient=patient, doctor=doctor2 if i == 5 else doctor, vitals=vitals)
         for i, (patient, (_, _, _, _, vitals)) in enumerate(zip(patients, DEMO_PATIENTS, strict=True))
@@ -247,17 +270,37 @@ def build_demo() -> str:
             "follow_up_days": 30,
         },
     )
-    # Printed, waiting to be handed over.
-    consult(
-        sunita,
-        [("Pantoprazole", "40 mg", "1-0-0", "14 days", "before breakfast")],
-        notes={
-            "complaints": [{"text": "Burning in the upper abdomen", "duration": "10 days"}],
-            "diagnoses": [{"icd_code": "K21.9"}],
-            "advice": "Avoid oily and spicy food\nDinner 3 hours before bed",
-            "follow_up_days": 5,
-        },
+    # Printed, waiting to be handed over: written from the formulary with a structured dose (quantity 15).
+    session = start_consultation(by=sunita.doctor, session=sunita.sessions.get(session_number=1))
+    update_consultation_record(
+        by=sunita.doctor,
+        session=session,
+        complaints=[{"text": "Burning in the upper abdomen", "duration": "10 days"}],
+        diagnoses=[{"icd_code": "K21.9"}],
+        advice="Avoid oily and spicy food\nDinner 3 hours before bed",
+        follow_up_days=5,
     )
+    add_prescription_item(
+        by=sunita.doctor,
+        session=session,
+        formulary_entry=pantoprazole,
+        dose_pattern="1-0-0",
+        food_relation="before",
+        duration_value=14,
+        duration_unit="days",
+        instructions="before breakfast",
+    )
+    add_prescription_item(
+        by=sunita.doctor,
+        session=session,
+        medicine_name="Domperidone",
+        dosage="10 mg",
+        dose_pattern="1-0-1",
+        food_relation="before",
+        duration_value=5,
+        duration_unit="days",
+    )
+    complete_consultation(by=sunita.doctor, session=session)
     # Completed, waiting for the pharmacy to print.
     consult(
         aarav,

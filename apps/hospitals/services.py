@@ -6,6 +6,7 @@ from apps.accounts.models import User
 from apps.accounts.services import end_sessions_of_hospital
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
+from apps.hospitals.signals import hospital_created
 from common.constants import DEFAULT_TIME_ZONE
 from common.exceptions import Invalid
 from common.permissions import can_manage_hospitals, require
@@ -66,6 +67,7 @@ def create_hospital(
             time_zone=time_zone,
         )
         _save_validated(hospital)
+        hospital_created.send(sender=Hospital, hospital=hospital)  # e.g. its formulary (apps.formulary)
         record_event(
             actor=by,
             action="hospital.create",

@@ -30,14 +30,21 @@ from apps.consultations.services import (
     set_pick_list_entry_status,
     update_consultation_record,
 )
+from apps.formulary.selectors import formulary_get, formulary_search
 from apps.opd import selectors, services
 from apps.opd.record_form import RecordFormState
 from apps.patients.selectors import active_allergies
 from apps.prescriptions.forms import ItemForm
-from apps.prescriptions.selectors import item_get, prescription_for_visit
-from apps.prescriptions.services import add_prescription_item, stop_prescription_item
+from apps.prescriptions.selectors import item_get, prescription_for_visit, template_get, templates_for_doctor
+from apps.prescriptions.services import (
+    add_prescription_item,
+    apply_template,
+    create_template,
+    repeat_last_visit,
+    stop_prescription_item,
+)
 from apps.visits.selectors import patient_timeline
-from common.exceptions import Conflict, Invalid
+from common.exceptions import Conflict, Invalid, NotFound
 from common.mixins import (
     DomainErrorMixin,
     HtmxPartialMixin,
@@ -125,6 +132,14 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
     def session(self):
         return session_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
+    def item_form(self, data=None, initial=None) -> ItemForm:
+        return ItemForm(
+            data,
+            initial=initial,
+            suggest_url=reverse("opd:medicine_suggest", args=[self.session.pk]),
+            allergies=self.allergies,
+        )
+
     @cached_property
     def allergies(self):
         """The patient's active allergies and conditions: the banner, and the add form's override field."""
@@ -145,7 +160,7 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
             "icd_q": "",
         } | extra
 
-    def consultation_page(self, *, item_form=None, status=200, record_context=None):
+    def consultation_page(self, *, item_form=None, status=200, record_context=None, suggestions=None):
         """The consultation page, or for htmx only its prescription section (with the messages).
 
         Rendered again with the add-medicine input kept after an error: 400 for a plain POST, 200 for
@@ -156,8 +171,10 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
         context = {
             "session": session,
             "prescription": prescription_for_visit(hospital=hospital, visit=session.visit),
-            "item_form": item_form or ItemForm(allergies=self.allergies),
+            "item_form": item_form or self.item_form(),
             "allergies": self.allergies,
+            "suggestions": suggestions,
+            "templates": templates_for_doctor(hospital=hospital, doctor=self.request.user),
         }
         if self.request.htmx:
             template, status = "opd/_prescription.html", 200
@@ -209,20 +226,100 @@ class StartView(SessionMixin, View):
         return redirect("opd:session", pk)
 
 
+class MedicineSuggestView(SessionMixin, View):
+    """The catalogue entries matching what the doctor is typing (an htmx fragment, or the page with them
+    listed for a browser without JavaScript: ?q=)."""
+
+    role_check = can_change_prescription
+
+    def get(self, request, pk):
+        q = request.GET.get("medicine_name") or request.GET.get("q") or ""
+        entries = formulary_search(hospital=request.user.hospital, q=q)
+        if request.htmx:
+            context = {"session": self.session, "suggestions": entries, "q": q}
+            return vary_on_htmx(TemplateResponse(request, "opd/_medicine_suggestions.html", context))
+        record_session_view(by=request.user, session=self.session)
+        return self.consultation_page(suggestions=entries)
+
+
+class PickMedicineView(SessionMixin, View):
+    """A suggestion picked: the add-medicine form filled from the entry (strength, unit, default dose)."""
+
+    role_check = can_change_prescription
+
+    def get(self, request, pk, entry_id):
+        entry = formulary_get(hospital=request.user.hospital, entry_id=entry_id)
+        if not request.htmx:
+            record_session_view(by=request.user, session=self.session)
+        return self.consultation_page(item_form=self.item_form(initial=ItemForm.initial_for(entry)))
+
+
+def picked_entry(hospital, form: ItemForm):
+    """The picked catalogue entry, if the medicine is still the one picked (its generic or a brand)."""
+    entry_id = form.cleaned_data.get("formulary_entry")
+    if not entry_id:
+        return None
+    try:
+        entry = formulary_get(hospital=hospital, entry_id=entry_id)
+    except NotFound:
+        return None
+    names = {entry.generic_name.lower(), *(brand.lower() for brand in entry.brands)}
+    return entry if form.cleaned_data["medicine_name"].strip().lower() in names else None
+
+
 class AddItemView(SessionMixin, View):
     role_check = can_change_prescription
 
     def post(self, request, pk):
-        form = ItemForm(request.POST, allergies=self.allergies)
+        form = self.item_form(request.POST)
         if form.is_valid():
             try:
-                item = add_prescription_item(by=request.user, session=self.session, **form.cleaned_data)
+                item = add_prescription_item(
+                    by=request.user,
+                    session=self.session,
+                    formulary_entry=picked_entry(request.user.hospital, form),
+                    **form.structured_data(),
+                )
             except (Invalid, Conflict) as error:
                 add_domain_error(form, error)
             else:
                 overridden = " (allergy overridden)" if item.allergy_overridden else ""
                 return self.prescription_changed(f"Added {item.medicine_name}{overridden}.")
         return self.consultation_page(item_form=form, status=400)
+
+
+class CopyItemsMixin:
+    def copied(self, result, what: str):
+        """Say what was added and, one by one, what was skipped and why (as warnings the doctor reads)."""
+        for name, reason in result.skipped:
+            messages.warning(self.request, f"{name} not added: {reason}.")
+        return self.prescription_changed(f"{what}: {len(result.added)} added, {len(result.skipped)} skipped.")
+
+
+class RepeatView(CopyItemsMixin, SessionMixin, View):
+    """ "Repeat last visit": the previous visit's active medicines, each checked like a typed one."""
+
+    role_check = can_change_prescription
+
+    def post(self, request, pk):
+        return self.copied(repeat_last_visit(by=request.user, session=self.session), "Repeated the last visit")
+
+
+class ApplyTemplateView(CopyItemsMixin, SessionMixin, View):
+    role_check = can_change_prescription
+
+    def post(self, request, pk):
+        template = template_get(hospital=request.user.hospital, template_id=request.POST.get("template") or 0)
+        result = apply_template(by=request.user, session=self.session, template=template)
+        return self.copied(result, f"Applied {template.name}")
+
+
+class SaveTemplateView(SessionMixin, View):
+    role_check = can_change_prescription
+
+    def post(self, request, pk):
+        template = create_template(by=request.user, session=self.session, name=request.POST.get("name", "")[:100])
+        return self.prescription_changed(f"Saved the medicines as “{template.name}”.")
 
 
 class StopItemView(SessionMixin, View):

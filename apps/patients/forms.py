@@ -2,7 +2,7 @@ from django import forms
 
 from apps.patients.models import AllergyCategory, AllergyKind, AllergySeverity
 from common import field_rules as rules
-from common.constants import Gender
+from common.constants import Gender, Language
 from common.forms import BootstrapFormMixin
 
 
@@ -13,11 +13,17 @@ class PatientForm(BootstrapFormMixin, forms.Form):
     gender = forms.ChoiceField(choices=Gender.choices)
     phone_number = rules.PHONE.form_field(help_text="")
     address = rules.ADDRESS.form_field(widget=forms.Textarea(attrs={"rows": 2}))
+    preferred_language = forms.ChoiceField(
+        choices=Language.choices, initial=Language.ENGLISH, required=False, label="Language for medicine instructions"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["age"].widget.attrs["inputmode"] = "numeric"
         self.fields["phone_number"].widget.attrs["inputmode"] = "tel"
+
+    def clean_preferred_language(self):
+        return self.cleaned_data.get("preferred_language") or Language.ENGLISH
 
 
 class AllergyForm(BootstrapFormMixin, forms.Form):

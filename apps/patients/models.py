@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from common import field_rules as rules
-from common.constants import MRN_DIGITS, MRN_PREFIX, Gender
+from common.constants import MRN_DIGITS, MRN_PREFIX, Gender, Language
 from common.exceptions import DeletionRefused
 from common.models import HospitalScopedModel, NeverDeletedQuerySet
 
@@ -21,6 +21,10 @@ class Patient(HospitalScopedModel):
     # Stored normalised: 10 digits, no +91, no spaces. Families may share one.
     phone_number = models.CharField(max_length=rules.PHONE.max_chars, blank=True, validators=rules.PHONE.validators())
     address = models.TextField(blank=True, max_length=rules.ADDRESS.max_chars)
+    # The language of the medicines' timing on the print and the labels (SPEC §10).
+    preferred_language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH, db_default=Language.ENGLISH
+    )
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from apps.patients.models import AllergyCategory, AllergyKind, AllergySeverity, Patient, PatientAllergy
 from common import field_rules as rules
-from common.constants import Gender
+from common.constants import Gender, Language
 from common.strict_input import StrictInput, VisibleText
 
 
@@ -13,7 +13,18 @@ class PatientOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Patient
-        fields = ["id", "mrn", "full_name", "age", "gender", "phone_number", "address", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "mrn",
+            "full_name",
+            "age",
+            "gender",
+            "phone_number",
+            "address",
+            "preferred_language",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -25,6 +36,9 @@ class PatientInput(serializers.Serializer):
     gender = serializers.ChoiceField(choices=Gender.choices)
     phone_number = rules.PHONE.serializer_field()
     address = rules.ADDRESS.serializer_field()
+    preferred_language = serializers.ChoiceField(
+        choices=Language.choices, required=False, help_text="en, hi, mr: the language of the medicines' timing"
+    )
 
 
 class PatientFilter(serializers.Serializer):

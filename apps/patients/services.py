@@ -6,6 +6,7 @@ from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from apps.patients.models import AllergyCategory, Patient, PatientAllergy
 from common import field_rules as rules
+from common.constants import Language
 from common.exceptions import Invalid
 from common.permissions import (
     can_edit_patient,
@@ -16,7 +17,7 @@ from common.permissions import (
 )
 from common.validation import clean_text, full_clean_or_raise
 
-PATIENT_FIELDS = ["full_name", "age", "gender", "phone_number", "address"]
+PATIENT_FIELDS = ["full_name", "age", "gender", "phone_number", "address", "preferred_language"]
 # Each field's one rule (common.field_rules): the form and the serializer parse with the same.
 _RULES = {
     "full_name": rules.FULL_NAME,
@@ -47,7 +48,14 @@ def _clean_fields(patient: Patient) -> None:
 
 
 def create_patient(
-    *, by: User, full_name: str, age: int, gender: str, phone_number: str = "", address: str = ""
+    *,
+    by: User,
+    full_name: str,
+    age: int,
+    gender: str,
+    phone_number: str = "",
+    address: str = "",
+    preferred_language: str = Language.ENGLISH,
 ) -> Patient:
     """Register a patient in the receptionist's hospital with the next MRN.
 
@@ -65,6 +73,7 @@ def create_patient(
         gender=gender,
         phone_number=phone_number,
         address=address,
+        preferred_language=preferred_language,
         created_by=by,
     )
     _clean_fields(patient)
@@ -93,6 +102,7 @@ def update_patient(
     gender: str | None = None,
     phone_number: str | None = None,
     address: str | None = None,
+    preferred_language: str | None = None,
 ) -> Patient:
     """Edit a patient's details; the MRN and hospital never change.
 
@@ -110,6 +120,7 @@ def update_patient(
             "gender": gender,
             "phone_number": phone_number,
             "address": address,
+            "preferred_language": preferred_language,
         }
         for field, value in values.items():
             if value is not None:

@@ -5,7 +5,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from apps.consultations.selectors import record_for_session
-from apps.pharmacy import selectors, services
+from apps.pharmacy import selectors, services, sharing
 from common.mixins import DomainErrorMixin, RoleRequiredMixin
 from common.pagination import keyset_page
 from common.permissions import can_view_dispense_records
@@ -45,10 +45,12 @@ class RecordDetailView(PharmacyMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        items = list(selectors.record_items(self.record))
         return super().get_context_data(
             record=self.record,
-            items=selectors.record_items(self.record),
+            items=items,
             allergies=selectors.record_allergies(self.record),
+            share=sharing.share(record=self.record, items=items),
             **kwargs,
         )
 

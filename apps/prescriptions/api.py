@@ -3,7 +3,18 @@
 from rest_framework import status
 
 from apps.prescriptions import selectors, services
-from apps.prescriptions.serializers import ItemInput, ItemOutput, PrescriptionOutput, StopByNameInput, StopItemInput
+from apps.prescriptions.serializers import (
+    ApplyTemplateInput,
+    CopyOutput,
+    ItemInput,
+    ItemOutput,
+    PrescriptionOutput,
+    RepeatInput,
+    StopByNameInput,
+    StopItemInput,
+    TemplateInput,
+    TemplateOutput,
+)
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
 from common.permissions import can_change_prescription, can_read_prescription
@@ -68,3 +79,56 @@ class StopItemByNameApi(PrescriptionItemMixin, ApiView):
     def post(self, request, pk):
         data = self.input(StopByNameInput, prescription=self.prescription())
         return self.respond(ItemOutput, services.stop_prescription_item(by=request.user, **data))
+
+
+def _copied(result) -> dict:
+    return {
+        "added": result.added,
+        "skipped": [{"medicine_name": name, "reason": reason} for name, reason in result.skipped],
+    }
+
+
+class TemplateListApi(ApiView):
+    permission_classes = [role_permission(can_change_prescription)]
+
+    @api_doc(summary="Your own prescription templates with their medicines", response=TemplateOutput(many=True))
+    def get(self, request):
+        templates = selectors.templates_for_doctor(hospital=request.user.hospital, doctor=request.user)
+        return self.respond_page(TemplateOutput, templates)
+
+    @api_doc(
+        summary="Save a session's active medicines as a named template",
+        request=TemplateInput,
+        response=TemplateOutput,
+        status_code=201,
+        errors=(400, 404),
+    )
+    def post(self, request):
+        template = services.create_template(by=request.user, **self.input(TemplateInput))
+        return self.respond(TemplateOutput, template, status.HTTP_201_CREATED)
+
+
+class ApplyTemplateApi(PrescriptionItemMixin, ApiView):
+    @api_doc(
+        summary="Apply one of your templates in the open session: each medicine checked like a typed one",
+        request=ApplyTemplateInput,
+        response=CopyOutput,
+        errors=ITEM_ERRORS,
+    )
+    def post(self, request, pk):
+        data = self.input(ApplyTemplateInput, prescription=self.prescription())
+        template = selectors.template_get(hospital=request.user.hospital, template_id=data["template"])
+        result = services.apply_template(by=request.user, session=data["session"], template=template)
+        return self.respond(CopyOutput, _copied(result))
+
+
+class RepeatApi(PrescriptionItemMixin, ApiView):
+    @api_doc(
+        summary="Repeat the active medicines of the patient's previous visit (the refused listed with why)",
+        request=RepeatInput,
+        response=CopyOutput,
+        errors=ITEM_ERRORS,
+    )
+    def post(self, request, pk):
+        data = self.input(RepeatInput, prescription=self.prescription())
+        return self.respond(CopyOutput, _copied(services.repeat_last_visit(by=request.user, session=data["session"])))

@@ -1,8 +1,9 @@
 from django.db.models import Prefetch, Q, QuerySet
 
+from apps.accounts.models import User
 from apps.consultations.models import ConsultationSession
 from apps.hospitals.models import Hospital
-from apps.prescriptions.models import Prescription, PrescriptionItem
+from apps.prescriptions.models import Prescription, PrescriptionItem, PrescriptionTemplate
 from apps.visits.models import Visit
 from common.constants import ItemStatus
 from common.exceptions import NotFound
@@ -72,3 +73,19 @@ def items_active_at_end_of(*, session: ConsultationSession) -> QuerySet[Prescrip
         .filter(session__session_number__lte=number)
         .filter(Q(stopped_in_session__isnull=True) | Q(stopped_in_session__session_number__gt=number))
     )
+
+
+def templates_for_doctor(*, hospital: Hospital, doctor: User) -> QuerySet[PrescriptionTemplate]:
+    """The doctor's own templates with their medicines, by name."""
+    return (
+        PrescriptionTemplate.objects.filter(hospital=hospital, doctor=doctor)
+        .prefetch_related("items")
+        .order_by("name", "id")
+    )
+
+
+def template_get(*, hospital: Hospital, template_id: int) -> PrescriptionTemplate:
+    try:
+        return PrescriptionTemplate.objects.get(hospital=hospital, pk=int(template_id))
+    except (PrescriptionTemplate.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -2,14 +2,23 @@
 
 from rest_framework import serializers
 
-from apps.consultations.selectors import session_to_change
+from apps.consultations.selectors import session_get, session_to_change
+from apps.formulary.selectors import formulary_get
 from apps.prescriptions.models import Prescription, PrescriptionItem
 from common import field_rules as rules
-from common.api import HospitalObjectField
+from common.api import HospitalObjectField, IdField
+from common.dosing import DoseUnit, DurationUnit, FoodRelation
 from common.strict_input import VisibleText
 
 
 class ItemOutput(serializers.ModelSerializer):
+    # Blank ("") on items written before structured dosing (their texts are the whole prescription).
+    dose_unit = serializers.CharField(
+        read_only=True, help_text="tablet, capsule, ml, drops, puff …; blank on old items"
+    )
+    food_relation = serializers.CharField(read_only=True, help_text="before, after, with, empty, any, or blank")
+    duration_unit = serializers.CharField(read_only=True, help_text="days, weeks, months, continue; blank on old items")
+
     class Meta:
         model = PrescriptionItem
         fields = [
@@ -19,6 +28,14 @@ class ItemOutput(serializers.ModelSerializer):
             "frequency",
             "duration",
             "instructions",
+            "dose_pattern",
+            "dose_unit",
+            "food_relation",
+            "duration_value",
+            "duration_unit",
+            "quantity",
+            "formulary_entry",
+            "is_uncatalogued",
             "allergy_override_reason",
             "status",
             "session",
@@ -51,14 +68,41 @@ class SessionOfThisPrescription(HospitalObjectField):
         return session
 
 
-class ItemInput(serializers.Serializer):
+class RefuseUnknownFieldsMixin:
+    """Strict input: a field the endpoint does not know is refused, naming it (a typo is never ignored)."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().validate(attrs)
+
+
+class ItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+    """Either the texts (dosage, frequency, duration) as before, or a structured dose: dose_pattern with
+    dose_unit, food_relation, duration_value and duration_unit (frequency, duration and the quantity derived)."""
+
     session = SessionOfThisPrescription(help_text="The open session the item is added in.")
-    # Each field parsed by its rule (common.field_rules), as the form and the service do.
-    medicine_name = rules.MEDICINE_NAME.serializer_field()
-    dosage = rules.DOSAGE.serializer_field()
-    frequency = rules.FREQUENCY.serializer_field()
-    duration = rules.DURATION.serializer_field()
+    formulary_entry = HospitalObjectField(
+        lookup=lambda hospital, pk: formulary_get(hospital=hospital, entry_id=pk),
+        noun="formulary entry",
+        required=False,
+        help_text="The catalogue entry picked: fills medicine_name, dosage (strength) and unit when not given",
+    )
+    # Each text parsed by its rule (common.field_rules), as the form and the service do; optional here,
+    # since a catalogue entry or the structured dose below can supply them (the service's rule).
+    medicine_name = rules.MEDICINE_NAME.serializer_field(required=False)
+    dosage = rules.DOSAGE.serializer_field(required=False)
+    frequency = rules.FREQUENCY.serializer_field(required=False)
+    duration = rules.DURATION.serializer_field(required=False)
     instructions = rules.INSTRUCTIONS.serializer_field()
+    dose_pattern = serializers.CharField(
+        required=False, max_length=30, help_text="1-0-1, 1-1-1-1, ½-0-½, or a code: OD BD TDS QID HS SOS STAT WEEKLY"
+    )
+    dose_unit = serializers.ChoiceField(choices=DoseUnit.choices, required=False, help_text="Default: tablet")
+    food_relation = serializers.ChoiceField(choices=FoodRelation.choices, required=False)
+    duration_value = serializers.IntegerField(required=False, min_value=1, max_value=365)
+    duration_unit = serializers.ChoiceField(choices=DurationUnit.choices, required=False)
     allergy_override_reason = VisibleText(
         required=False,
         allow_blank=True,
@@ -68,9 +112,53 @@ class ItemInput(serializers.Serializer):
     )
 
 
-class StopItemInput(serializers.Serializer):
+class StopItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     session = SessionOfThisPrescription(help_text="The open session the item is stopped in.")
 
 
 class StopByNameInput(StopItemInput):
     medicine_name = rules.MEDICINE_NAME.serializer_field()
+
+
+class TemplateItemOutput(serializers.Serializer):
+    medicine_name = serializers.CharField()
+    dosage = serializers.CharField()
+    frequency = serializers.CharField()
+    duration = serializers.CharField()
+    instructions = serializers.CharField()
+    dose_pattern = serializers.CharField()
+    formulary_entry = IdField(source="formulary_entry_id", allow_null=True, read_only=True)
+
+
+class TemplateOutput(serializers.Serializer):
+    id = IdField(read_only=True)
+    name = serializers.CharField()
+    items = TemplateItemOutput(many=True, source="items.all")
+    created_at = serializers.DateTimeField()
+
+
+class TemplateInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+    session = HospitalObjectField(
+        lookup=lambda hospital, pk: session_get(hospital=hospital, session_id=pk),
+        noun="session",
+        help_text="The session whose active medicines become the template",
+    )
+    name = serializers.CharField(max_length=100)
+
+
+class ApplyTemplateInput(StopItemInput):
+    template = IdField(help_text="One of your own templates")
+
+
+class RepeatInput(StopItemInput):
+    pass
+
+
+class SkippedOutput(serializers.Serializer):
+    medicine_name = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class CopyOutput(serializers.Serializer):
+    added = ItemOutput(many=True)
+    skipped = SkippedOutput(many=True, help_text="Medicines not copied, each with the reason")

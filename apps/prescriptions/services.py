@@ -1,14 +1,18 @@
+from dataclasses import dataclass, field
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
+from apps.formulary.models import FormularyEntry
 from apps.patients.allergy_matching import matching_allergies
 from apps.patients.models import Patient, PatientAllergy
 from apps.patients.selectors import active_allergies
-from apps.prescriptions.models import Prescription, PrescriptionItem
+from apps.prescriptions.models import Prescription, PrescriptionItem, PrescriptionTemplate, TemplateItem
 from apps.visits.models import Visit
+from common import dosing
 from common import field_rules as rules
 from common.constants import ItemStatus, SessionStatus
 from common.exceptions import (
@@ -43,9 +47,9 @@ ITEM_RULES = {
 def _clean_item_fields(values: dict) -> dict:
     cleaned: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
-    for field, rule in ITEM_RULES.items():
+    for name, rule in ITEM_RULES.items():
         try:
-            cleaned[field] = rule.clean_field(field, values[field])
+            cleaned[name] = rule.clean_field(name, values[name])
         except Invalid as error:
             errors |= error.errors
     if errors:
@@ -88,7 +92,7 @@ def _lock_open_session(*, by: User, session: ConsultationSession) -> Consultatio
     require(can_change_prescription(by, session), "Only this session's doctor can change its prescription.")
     session = (
         ConsultationSession.objects.select_for_update(of=("self",))
-        .select_related("visit", "visit__patient")
+        .select_related("visit", "visit__patient", "visit__prescription")
         .get(pk=session.pk)
     )
     if session.status != SessionStatus.OPEN:
@@ -98,8 +102,73 @@ def _lock_open_session(*, by: User, session: ConsultationSession) -> Consultatio
     return session
 
 
+def _prescription_of(session: ConsultationSession) -> tuple[Prescription, bool]:
+    """The visit's prescription as the session's lock read it (one query less), else ensured."""
+    try:
+        return session.visit.prescription, False
+    except Prescription.DoesNotExist:
+        return ensure_prescription(visit=session.visit)
+
+
 def _duplicate_message(name: str) -> str:
     return f"{name} is already on this prescription; stop it first to change it."
+
+
+STRUCTURED_FIELDS = ("dose_pattern", "dose_unit", "food_relation", "duration_value", "duration_unit")
+
+
+def structured_item_values(
+    *,
+    dose_pattern: str = "",
+    dose_unit: str = "",
+    food_relation: str = "",
+    duration_value: int | None = None,
+    duration_unit: str = "",
+    pack_size: int | None = None,
+) -> dict[str, object]:
+    """Validate a structured dose (apps/prescriptions/dosing.py) and return the item's fields for it.
+
+    Pure (no query): the dose in canonical form, the quantity to dispense, and the `frequency` and
+    `duration` texts every page and print shows, so they read as items always did ("1-0-1", "5 days").
+    Nothing structured given: {} (an item in the old shape). Raises Invalid naming the field.
+    """
+    given = {"dose_unit": dose_unit, "food_relation": food_relation, "duration_unit": duration_unit}
+    dose_pattern = clean_text(dose_pattern)
+    if not dose_pattern:
+        if any(given.values()) or duration_value is not None:
+            raise Invalid.on_field("dose_pattern", "Give the dose pattern (1-0-1, BD …) with its unit and duration.")
+        return {}
+    unit = dose_unit or dosing.DoseUnit.TABLET
+    if unit not in dosing.DoseUnit.values:
+        raise Invalid.on_field("dose_unit", f"The unit is one of {', '.join(dosing.DoseUnit.values)}.")
+    if food_relation and food_relation not in dosing.FoodRelation.values:
+        raise Invalid.on_field("food_relation", f"Food relation is one of {', '.join(dosing.FoodRelation.values)}.")
+    if not duration_unit:
+        raise Invalid.on_field("duration_unit", "Give the duration's unit: days, weeks, months or continue.")
+    try:
+        dose = dosing.parse_dose(dose_pattern, unit)
+    except dosing.DoseError as error:
+        raise Invalid.on_field("dose_pattern", str(error)) from None
+    try:
+        dosing.duration_days(duration_value, duration_unit)
+    except dosing.DoseError as error:
+        raise Invalid.on_field("duration_value", str(error)) from None
+    try:
+        qty = dosing.quantity(
+            dose, unit, duration_value=duration_value, duration_unit=duration_unit, pack_size=pack_size
+        )
+    except dosing.DoseError as error:
+        raise Invalid.on_field("dose_pattern", str(error)) from None
+    return {
+        "dose_pattern": dose.text(),
+        "dose_unit": unit,
+        "food_relation": food_relation,
+        "duration_value": duration_value,
+        "duration_unit": duration_unit,
+        "quantity": qty,
+        "frequency": dose.text(),
+        "duration": dosing.format_duration(duration_value, duration_unit),
+    }
 
 
 def _allergy_message(medicine_name: str, allergies: list[PatientAllergy]) -> str:
@@ -129,11 +198,17 @@ def add_prescription_item(
     *,
     by: User,
     session: ConsultationSession,
-    medicine_name: str,
-    dosage: str,
-    frequency: str,
-    duration: str,
+    medicine_name: str = "",
+    dosage: str = "",
+    frequency: str = "",
+    duration: str = "",
     instructions: str = "",
+    dose_pattern: str = "",
+    dose_unit: str = "",
+    food_relation: str = "",
+    duration_value: int | None = None,
+    duration_unit: str = "",
+    formulary_entry: FormularyEntry | None = None,
     allergy_override_reason: str = "",
 ) -> PrescriptionItem:
     """Add a medicine to the visit's prescription in an open session.
@@ -146,20 +221,48 @@ def add_prescription_item(
     `allergy_override_reason` says why (AllergyConflict). A reason given when nothing
     matches is not kept. Audit: prescription.item_add (with `allergy_override` and the
     allergies' ids when one was overridden; never the substance or the reason).
+
+    Two shapes: the texts (dosage, frequency, duration, instructions) as written before, or a
+    structured dose (dose_pattern, dose_unit, food_relation, duration_value, duration_unit) from
+    which the frequency and duration texts and the quantity to dispense are derived.
+    With a `formulary_entry` (of the session's hospital, active), its generic name, strength and
+    unit fill what is not given and its pack size rounds the quantity; without one the item is
+    marked uncatalogued.
     """
+    if formulary_entry is not None:
+        if formulary_entry.hospital_id != session.hospital_id:
+            raise Invalid.on_field("formulary_entry", "No such formulary entry.")
+        if not formulary_entry.is_active:
+            raise Invalid.on_field("formulary_entry", "This formulary entry is no longer in use.")
+        medicine_name = medicine_name or formulary_entry.generic_name
+        dosage = dosage or formulary_entry.strength
+        dose_unit = dose_unit or (formulary_entry.dose_unit if dose_pattern else "")
     override_reason = clean_text(allergy_override_reason)
-    values = _clean_item_fields(
-        dict(zip(ITEM_TEXT_FIELDS, (medicine_name, dosage, frequency, duration, instructions), strict=True))
+    texts = dict(zip(ITEM_TEXT_FIELDS, (medicine_name, dosage, frequency, duration, instructions), strict=True))
+    structured = structured_item_values(
+        dose_pattern=dose_pattern,
+        dose_unit=dose_unit,
+        food_relation=food_relation,
+        duration_value=duration_value,
+        duration_unit=duration_unit,
+        pack_size=formulary_entry.pack_size if formulary_entry else None,
     )
+    # A structured dose writes the frequency and duration texts itself; every text is then parsed by its
+    # one rule (common.field_rules), as the form and the serializer parse it.
+    texts |= {name: str(structured[name]) for name in ITEM_TEXT_FIELDS if name in structured}
+    values: dict[str, object] = {**structured, **_clean_item_fields(texts)}
+    values |= {"formulary_entry": formulary_entry, "is_uncatalogued": formulary_entry is None}
     try:
         with transaction.atomic():
             session = _lock_open_session(by=by, session=session)
-            prescription, created = ensure_prescription(visit=session.visit)
+            prescription, created = _prescription_of(session)
             item = PrescriptionItem(
                 hospital_id=session.hospital_id, prescription=prescription, session=session, **values
             )
             item.allergy_override_reason = override_reason
-            full_clean_or_raise(item, exclude=["hospital", "prescription", "session", "stopped_in_session"])
+            full_clean_or_raise(
+                item, exclude=["hospital", "prescription", "session", "stopped_in_session", "formulary_entry"]
+            )
             # The session's lock serialises every change to this prescription (one open session per
             # visit), so this check sees every earlier add.
             active = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
@@ -177,7 +280,12 @@ def add_prescription_item(
                 target=item,
                 summary=f"Added item #{item.pk} to the prescription of visit #{session.visit_id}",
                 changes={field: getattr(item, field) for field in ITEM_TEXT_FIELDS}
-                | {"session": session.session_number}
+                | (
+                    {field: getattr(item, field) for field in (*STRUCTURED_FIELDS, "quantity")}
+                    if item.is_structured
+                    else {}
+                )
+                | {"session": session.session_number, "formulary_entry": item.formulary_entry_id}
                 | ({"prescription_created": prescription.pk} if created else {})
                 | (
                     {
@@ -192,7 +300,7 @@ def add_prescription_item(
             return item
     except IntegrityError:
         # The partial unique index, should a change ever bypass that lock: a refusal, never a 500.
-        raise DuplicateActiveItem(_duplicate_message(values["medicine_name"])) from None
+        raise DuplicateActiveItem(_duplicate_message(str(values["medicine_name"]))) from None
 
 
 def stop_prescription_item(
@@ -235,3 +343,183 @@ def stop_prescription_item(
             changes={"status": [ItemStatus.ACTIVE, ItemStatus.STOPPED], "session": session.session_number},
         )
         return item
+
+
+# Templates and "repeat last visit" (SPEC §10) ------------------------------------------------
+
+COPIED_FIELDS = (*ITEM_TEXT_FIELDS, *STRUCTURED_FIELDS)
+
+
+@dataclass
+class CopyResult:
+    """What a template or a repeat added, and what it skipped with the reason (shown to the doctor)."""
+
+    added: list[PrescriptionItem] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (medicine name, why)
+
+
+def _copy_items(*, session: ConsultationSession, prescription: Prescription, sources: list) -> CopyResult:
+    """Add each source (an item or a template item) as if typed: the same validation, no duplicate of an
+    active medicine (nor twice in one copy), a catalogue entry still in use. One query for the active
+    names, one insert for all; a refused source is skipped with its reason, never half-added."""
+    result = CopyResult()
+    # The patient's allergies, read once: a copied medicine that matches one is skipped (a template or a
+    # repeat carries no override reason; the doctor adds such a medicine by hand, with the reason).
+    allergies = list(active_allergies(hospital=session.hospital_id, patient=session.visit.patient))
+    active = {name.lower() for name in prescription.items.filter(status=ItemStatus.ACTIVE).values_list(
+        "medicine_name", flat=True)}  # fmt: skip
+    for source in sources:
+        name = source.medicine_name
+        entry = source.formulary_entry
+        try:
+            if entry is not None and not entry.is_active:
+                raise Invalid("its formulary entry is no longer in use")
+            values: dict[str, object] = {f: clean_text(getattr(source, f)) for f in ITEM_TEXT_FIELDS}
+            if source.dose_pattern:
+                values |= structured_item_values(
+                    **{f: getattr(source, f) for f in STRUCTURED_FIELDS},
+                    pack_size=entry.pack_size if entry else None,
+                )
+            item = PrescriptionItem(
+                hospital_id=session.hospital_id, prescription=prescription, session=session,
+                formulary_entry=entry, is_uncatalogued=entry is None, **values,
+            )  # fmt: skip
+            full_clean_or_raise(
+                item, exclude=["hospital", "prescription", "session", "stopped_in_session", "formulary_entry"]
+            )
+            if item.medicine_name.lower() in active:
+                raise DuplicateActiveItem("already on this prescription")
+            if matched := matching_allergies(allergies, item.medicine_name):
+                raise AllergyConflict(_allergy_message(item.medicine_name, matched), allergies=matched)
+        except (Invalid, DuplicateActiveItem, AllergyConflict) as error:
+            result.skipped.append((name, error.message))
+            continue
+        active.add(item.medicine_name.lower())
+        result.added.append(item)
+    PrescriptionItem.objects.bulk_create(result.added)
+    return result
+
+
+def _copy_event(*, by: User, session: ConsultationSession, action: str, summary: str, result: CopyResult,
+                extra: dict) -> None:  # fmt: skip
+    record_event(
+        actor=by,
+        action=action,
+        target=session,
+        summary=summary,
+        changes={"session": session.session_number, "added": len(result.added), "skipped": len(result.skipped)} | extra,
+    )
+
+
+def apply_template(*, by: User, session: ConsultationSession, template: PrescriptionTemplate) -> CopyResult:
+    """Copy a template's medicines into the open session, each checked like a typed one.
+
+    Refuses: another hospital's session or template (NotFound); anyone but the session's doctor, or
+    another doctor's template (PermissionDenied); a completed session (Conflict). Items that fail a
+    check are skipped and listed with the reason. One transaction. Audit: prescription.template_apply.
+    """
+    ensure_same_hospital(by, template)
+    require(template.doctor_id == by.pk, "Only your own templates can be applied.")
+    with transaction.atomic():
+        session = _lock_open_session(by=by, session=session)
+        prescription, _ = ensure_prescription(visit=session.visit)
+        sources = list(template.items.select_related("formulary_entry"))
+        result = _copy_items(session=session, prescription=prescription, sources=sources)
+        _copy_event(by=by, session=session, action="prescription.template_apply", result=result,
+                    summary=f"Applied template #{template.pk} in session {session.session_number} of visit "
+                    f"#{session.visit_id}", extra={"template": template.pk})  # fmt: skip
+        return result
+
+
+def repeat_last_visit(*, by: User, session: ConsultationSession) -> CopyResult:
+    """Copy the active items of the patient's previous visit (in this hospital) into the open session.
+
+    Refuses: as apply_template; no earlier visit with a prescription (Invalid). Each item is checked
+    like a typed one; the refused are skipped with the reason. Audit: prescription.repeat.
+    """
+    with transaction.atomic():
+        session = _lock_open_session(by=by, session=session)
+        visit = session.visit
+        previous = (
+            Prescription.objects.filter(hospital_id=visit.hospital_id, visit__patient_id=visit.patient_id)
+            .exclude(visit_id=visit.pk)
+            .order_by("-visit__created_at", "-visit_id")
+            .first()
+        )
+        if previous is None:
+            raise Invalid("This patient has no earlier visit with a prescription to repeat.")
+        sources = list(
+            previous.items.filter(status=ItemStatus.ACTIVE)
+            .select_related("formulary_entry")
+            .order_by("created_at", "id")
+        )
+        prescription, _ = ensure_prescription(visit=visit)
+        result = _copy_items(session=session, prescription=prescription, sources=sources)
+        _copy_event(by=by, session=session, action="prescription.repeat", result=result,
+                    summary=f"Repeated the prescription of visit #{previous.visit_id} in visit #{visit.pk}",
+                    extra={"from_visit": previous.visit_id})  # fmt: skip
+        return result
+
+
+def create_template(*, by: User, session: ConsultationSession, name: str) -> PrescriptionTemplate:
+    """Save the session's active medicines as the doctor's named template.
+
+    Refuses: another hospital's session (NotFound); anyone but the session's doctor (PermissionDenied);
+    an empty or taken name, no active medicine (Invalid). Audit: prescription_template.create.
+    """
+    ensure_same_hospital(by, session)
+    require(can_change_prescription(by, session), "Only this session's doctor can save its medicines.")
+    name = clean_text(name)
+    with transaction.atomic():
+        template = PrescriptionTemplate(hospital_id=session.hospital_id, doctor=by, name=name)
+        full_clean_or_raise(template, exclude=["hospital", "doctor"])
+        if PrescriptionTemplate.objects.filter(doctor=by, name__iexact=name).exists():
+            raise Invalid.on_field("name", "You already have a template with this name.")
+        items = list(
+            PrescriptionItem.objects.filter(
+                hospital_id=session.hospital_id, prescription__visit_id=session.visit_id, status=ItemStatus.ACTIVE
+            ).order_by("created_at", "id")
+        )
+        if not items:
+            raise Invalid("There is no active medicine to save.")
+        template.save()
+        TemplateItem.objects.bulk_create(
+            TemplateItem(
+                hospital_id=session.hospital_id,
+                template=template,
+                position=n,
+                formulary_entry_id=item.formulary_entry_id,
+                **{f: getattr(item, f) for f in COPIED_FIELDS},
+            )
+            for n, item in enumerate(items)
+        )
+        record_event(
+            actor=by,
+            action="prescription_template.create",
+            target=template,
+            summary=f"Saved template #{template.pk} with {len(items)} medicine(s)",
+            changes={"name": template.name, "items": len(items)},
+        )
+        return template
+
+
+def delete_template(*, by: User, template: PrescriptionTemplate) -> None:
+    """Delete one of the doctor's own templates (a convenience, not a clinical record).
+
+    Refuses: another hospital's (NotFound); another doctor's (PermissionDenied).
+    Audit: prescription_template.delete.
+    """
+    ensure_same_hospital(by, template)
+    require(template.doctor_id == by.pk, "Only your own templates can be deleted.")
+    with transaction.atomic():
+        pk, name = template.pk, template.name
+        template.items.all().delete()
+        template.delete()
+        record_event(
+            actor=by,
+            action="prescription_template.delete",
+            target=None,
+            hospital=by.staff_hospital,
+            summary=f"Deleted template #{pk}",
+            changes={"name": name, "template": pk},
+        )

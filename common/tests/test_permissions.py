@@ -51,6 +51,8 @@ ROLE_TABLE = [
     (p.can_arrange_queue, {DESK}),
     (p.can_manage_displays, {HA}),
     (p.can_read_prescription, {DOCTOR, PHARMACY}),
+    (p.can_manage_formulary, {HA}),
+    (p.can_read_formulary, {HA, DOCTOR}),
     (p.can_read_record, {DOCTOR}),
     (p.can_write_record, {DOCTOR}),
     (p.can_search_icd10, {DOCTOR}),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.hospitals",
     "apps.accounts",
     "apps.patients",
+    "apps.formulary",
     "apps.consultations",
     "apps.visits",
     "apps.prescriptions",
@@ -158,6 +159,8 @@ LANGUAGE_CODE = "en-in"
 # Stored in UTC; a hospital's "day" uses its own zone (Hospital.time_zone, default below).
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
+# The patient's language for medicine timing on prints and labels (SPEC §10; common.constants.Language).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -254,6 +257,10 @@ SPECTACULAR_SETTINGS = {
         "GenderEnum": "common.constants.Gender.choices",
         "SessionStatusEnum": "common.constants.SessionStatus.choices",
         "ItemStatusEnum": "common.constants.ItemStatus.choices",
+        "DoseUnitEnum": "common.dosing.DoseUnit.choices",
+        "DurationUnitEnum": "common.dosing.DurationUnit.choices",
+        "FoodRelationEnum": "common.dosing.FoodRelation.choices",
+        "MedicineFormEnum": "apps.formulary.models.MedicineForm.choices",
         "DispenseStatusEnum": "apps.pharmacy.selectors.STATUSES",
         "DiagnosisKindEnum": "apps.consultations.models.DiagnosisKind.choices",
         "DiagnosisCertaintyEnum": "apps.consultations.models.DiagnosisCertainty.choices",

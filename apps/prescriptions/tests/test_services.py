@@ -188,3 +188,64 @@ def test_simultaneous_adds_of_one_medicine_keep_one_active_item():
     outcomes = run_concurrently(5, lambda n: add(session, "Paracetamol"))
     assert outcomes.count(REFUSED) == 4
     assert PrescriptionItem.objects.filter(status=ItemStatus.ACTIVE).count() == 1
+
+
+STRUCTURED = {"dosage": "500 mg", "dose_pattern": "1-0-1", "dose_unit": "tablet", "food_relation": "after",
+              "duration_value": 5, "duration_unit": "days"}  # fmt: skip
+
+
+@pytest.mark.django_db
+class TestStructuredDosing:
+    def test_a_structured_item_gets_its_texts_and_quantity_derived(self, session):
+        item = add_prescription_item(by=session.doctor, session=session, medicine_name="Paracetamol", **STRUCTURED)
+        item.refresh_from_db()
+        assert (item.frequency, item.duration, item.quantity, item.dose_pattern) == ("1-0-1", "5 days", 10, "1-0-1")
+        assert item.dose_words == "Morning 1 · Afternoon 0 · Night 1 — after food — 5 days"
+
+    def test_the_pattern_is_stored_in_its_canonical_form(self, session):
+        item = add(session, dosage="5 mg", dose_pattern="1/2 - 0 - 1/2", duration_value=2, duration_unit="weeks")
+        assert (item.dose_pattern, item.quantity, item.duration) == ("½-0-½", 14, "2 weeks")
+
+    def test_sos_and_continue_have_no_quantity(self, session):
+        sos = add(session, "Ibuprofen", dose_pattern="SOS", duration_value=3, duration_unit="days")
+        ongoing = add(session, "Amlodipine", dose_pattern="OD", duration_unit="continue")
+        assert (sos.quantity, ongoing.quantity, ongoing.duration) == (None, None, "continue")
+
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"dose_pattern": "9-9-9-9"}, "dose_pattern"),
+            ({"dose_pattern": "-1"}, "dose_pattern"),
+            ({"dose_pattern": "1" * 10_000}, "dose_pattern"),
+            ({"duration_value": 0}, "duration_value"),
+            ({"duration_unit": ""}, "duration_unit"),
+            ({"dose_unit": "bucket"}, "dose_unit"),
+            ({"food_relation": "never"}, "food_relation"),
+            ({"dose_pattern": "", "food_relation": "after"}, "dose_pattern"),
+            (
+                {"dose_pattern": "30-30-30", "dose_unit": "ml", "duration_value": 12, "duration_unit": "months"},
+                "dose_pattern",
+            ),
+        ],
+    )
+    def test_bad_doses_are_refused_on_their_field_and_nothing_is_written(self, session, overrides, field):
+        with pytest.raises(Invalid) as error:
+            add_prescription_item(
+                by=session.doctor, session=session, medicine_name="Paracetamol", **(STRUCTURED | overrides)
+            )
+        assert field in error.value.errors
+        assert not PrescriptionItem.objects.exists()
+        assert not AuditEvent.objects.exists()
+
+    def test_an_item_written_before_structured_dosing_keeps_its_texts(self, session):
+        item = add(session, instructions="after food")  # the old shape
+        item.refresh_from_db()
+        assert (item.frequency, item.duration, item.instructions) == ("1-0-1", "5 days", "after food")
+        assert (item.dose_pattern, item.quantity, item.is_structured) == ("", None, False)
+        assert item.dose_words == "1-0-1 · 5 days · after food"
+
+    def test_the_audit_event_withholds_the_dose(self, session):
+        add_prescription_item(by=session.doctor, session=session, medicine_name="Paracetamol", **STRUCTURED)
+        event = AuditEvent.objects.get(action="prescription.item_add")
+        assert "1-0-1" not in str(event.changes)
+        assert event.changes["dose_pattern"] == "withheld"
