@@ -34,9 +34,9 @@ def billing_settings_get(*, hospital: Hospital) -> BillingSettings:
     return found or BillingSettings(hospital=hospital)
 
 
-def doctor_fee_of(*, hospital: Hospital | int, doctor: User | int) -> int | None:
+def doctor_fee_of(*, hospital_id: int, doctor_id: int) -> int | None:
     """The doctor's own fee in paise, or None (the hospital's default applies)."""
-    return DoctorFee.objects.filter(hospital=hospital, doctor=doctor).values_list("fee", flat=True).first()
+    return DoctorFee.objects.filter(hospital_id=hospital_id, doctor_id=doctor_id).values_list("fee", flat=True).first()
 
 
 def doctor_fees(*, hospital: Hospital) -> QuerySet[User]:

@@ -219,7 +219,7 @@ def consultation_charge(*, session: ConsultationSession, settings: BillingSettin
     or the hospital's default; a later session is a follow-up inside the visit's validity (a follow-up only
     opens on an unexpired visit), free or at the hospital's follow-up fee."""
     if session.session_number == 1:
-        own = selectors.doctor_fee_of(hospital=session.hospital_id, doctor=session.doctor_id)
+        own = selectors.doctor_fee_of(hospital_id=session.hospital_id, doctor_id=session.doctor_id)
         fee = own if own is not None else settings.default_consultation_fee
         return LineKind.CONSULTATION, "Consultation fee", fee
     if settings.follow_up_fee:

@@ -258,8 +258,10 @@ class CloseDayView(RoleRequiredMixin, DomainErrorMixin, View):
 
     def post(self, request):
         form = forms.CashFilterForm(request.POST)
-        day = form.cleaned_data.get("date") if form.is_valid() else None
-        close = services.close_day(by=request.user, day=day)
+        if not form.is_valid():  # a day that is no date closes nothing (not today instead)
+            messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+            return redirect("billing:cash")
+        close = services.close_day(by=request.user, day=form.cleaned_data.get("date"))
         messages.success(
             request,
             f"Closed your cash for {close.business_date:%d %b %Y}: ₹{format_rupees(close.receipts)} received − "

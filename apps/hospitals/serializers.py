@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from apps.hospitals.models import Hospital
+from common.strict_input import VisibleText
 
 # Storage bounds only; the rules (0 = none allowed, validity 1–365) are the service's.
 _SMALL = {"min_value": 0, "max_value": 32767}
@@ -31,14 +32,15 @@ class HospitalOutput(serializers.ModelSerializer):
 class HospitalInput(serializers.Serializer):
     """Create (every limit required) or, with partial=True, update. Ranges and uniqueness are the service's."""
 
-    name = serializers.CharField(max_length=200)
+    # Text only (VisibleText): DRF's CharField would store a number 2.0 as "2.0" (schemathesis found it).
+    name = VisibleText(max_length=200)
     max_doctors = serializers.IntegerField(**_SMALL)
     max_receptionists = serializers.IntegerField(**_SMALL)
     max_medical_staff = serializers.IntegerField(**_SMALL)
     default_visit_validity_days = serializers.IntegerField(required=False, **_SMALL)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    time_zone = serializers.CharField(required=False, max_length=64)
+    address = VisibleText(required=False, allow_blank=True, max_length=500)
+    phone = VisibleText(required=False, allow_blank=True, max_length=20)
+    time_zone = VisibleText(required=False, max_length=64)
 
 
 class HospitalUpdateInput(HospitalInput):

@@ -318,7 +318,7 @@ class SaveTemplateView(SessionMixin, View):
     role_check = can_change_prescription
 
     def post(self, request, pk):
-        template = create_template(by=request.user, session=self.session, name=request.POST.get("name", "")[:100])
+        template = create_template(by=request.user, session=self.session, name=request.POST.get("name", ""))
         return self.prescription_changed(f"Saved the medicines as “{template.name}”.")
 
 

@@ -42,7 +42,7 @@ def test_a_payment_answers_with_its_receipt_and_the_bill_its_balance(api_as, w):
         ({"amount": "10", "mode": "cheque"}, "mode", "not a valid choice"),
         ({"amount": "10", "mode": "upi"}, "reference", "reference"),
         ({"amount": "10", "mode": "upi", "reference": "\u200b\u200b"}, "reference", "Enter visible text"),
-        ({"amount": "10", "mode": "cash", "paid_by": "x"}, "paid_by", "does not accept it"),
+        ({"amount": "10", "mode": "cash", "paid_by": "x"}, "paid_by", "does not take it"),
         ({"mode": "cash"}, "amount", "required"),
     ],
 )
