@@ -255,7 +255,7 @@ class Generator:
         ])  # fmt: skip
         self.patients = Table(Patient, [
             "id", "hospital_id", "created_at", "mrn_number", "full_name", "age", "gender", "phone_number",
-            "address", "updated_at", "created_by_id",
+            "address", "updated_at", "created_by_id", "preferred_language",
         ])  # fmt: skip
         self.visits = Table(Visit, [
             "id", "hospital_id", "created_at", "patient_id", "doctor_id", "validity_days", "visit_date",
@@ -276,6 +276,9 @@ class Generator:
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "medicine_name", "dosage",
             "frequency", "duration", "instructions", "status", "stopped_in_session_id", "stopped_at",
             "allergy_override_reason",
+            # Structured dosing (issue 16): the generated items are written as texts, as items were before it.
+            "dose_pattern", "dose_unit", "food_relation", "duration_value", "duration_unit", "quantity",
+            "formulary_entry_id", "is_uncatalogued",
         ])  # fmt: skip
         self.dispense_records = Table(DispenseRecord, [
             "id", "hospital_id", "created_at", "prescription_id", "session_id", "is_printed", "printed_at",
@@ -442,7 +445,7 @@ class Generator:
         age = self.random.randint(0, 95)
         patient_id = self.patients.add(
             hospital_id, when, mrn, name, age, gender,
-            phone, f"{self.random.randint(1, 400)} {self.random.choice(AREAS)}", when, desk[0],
+            phone, f"{self.random.randint(1, 400)} {self.random.choice(AREAS)}", when, desk[0], "en",
         )  # fmt: skip
         ids.append(patient_id)
         self.patient_mrns[patient_id] = mrn
@@ -541,10 +544,12 @@ class Generator:
                 None,
                 None,
                 "",
+                *("", "", "", None, "", None, None, True),
             )
             self.event(
                 moment, doctor, hospital_id, "prescription.item_add", "prescriptions.prescriptionitem", item_id,
-                f"Added item #{item_id} to the prescription of visit #{visit_id}", text | {"session": number},
+                f"Added item #{item_id} to the prescription of visit #{visit_id}",
+                text | {"session": number, "formulary_entry": None},
             )  # fmt: skip
             added.append((item_id, moment))
         return added
@@ -702,7 +707,8 @@ class Generator:
         # Flushes happen between days, so an item added in this visit is still buffered.
         line_index = len(self.items.lines) - (self.items.next_id - item_id)
         fields = self.items.lines[line_index].split("\t")
-        fields[-4:-1] = ["stopped", str(session_id), when.isoformat()]  # the last is allergy_override_reason
+        status = self.items.columns.index("status")  # status, stopped_in_session_id, stopped_at, in that order
+        fields[status : status + 3] = ["stopped", str(session_id), when.isoformat()]
         self.items.lines[line_index] = "\t".join(fields)
 
     def live_day(self, hospital_id, day, count) -> None:
