@@ -57,6 +57,7 @@ from apps.prescriptions.api import (
     RepeatApi,
     StopItemApi,
     StopItemByNameApi,
+    TemplateDetailApi,
     TemplateListApi,
 )
 from apps.visits.api import CloseVisitApi, DoctorListApi, FollowUpApi, VisitDetailApi, VisitListApi
@@ -105,6 +106,7 @@ urlpatterns = [
     path("prescriptions/<id:pk>/apply-template/", ApplyTemplateApi.as_view(), name="prescription-apply-template"),
     path("prescriptions/<id:pk>/repeat/", RepeatApi.as_view(), name="prescription-repeat"),
     path("templates/", TemplateListApi.as_view(), name="templates"),
+    path("templates/<id:pk>/", TemplateDetailApi.as_view(), name="template-detail"),
     path("formulary/", FormularyListApi.as_view(), name="formulary"),
     path("formulary/search/", FormularySearchApi.as_view(), name="formulary-search"),
     path("formulary/import/", FormularyImportApi.as_view(), name="formulary-import"),

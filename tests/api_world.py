@@ -12,6 +12,7 @@ from apps.patients.services import create_patient, record_allergy
 from apps.pharmacy.models import DispenseRecord
 from apps.pharmacy.services import mark_as_printed
 from apps.prescriptions.services import add_prescription_item
+from apps.prescriptions.tests.factories import PrescriptionTemplateFactory
 from apps.visits.services import create_visit_with_vitals
 from apps.waitingroom.services import create_display_key
 from common.constants import Role
@@ -62,10 +63,13 @@ def build_world(hospital, prefix: str) -> SimpleNamespace:
     bill2 = create_bill(by=desk, visit=visit2, extras=[(dressing, 1)])
     payment = take_payment(by=desk, bill=bill2, amount=45000, mode="upi", reference="UPI-4471")
     entry = FormularyEntryFactory(hospital=hospital, generic_name="Zinc", strength="20 mg", pack_size=10)
+    # The doctor's template (a factory, as the entry: no audit event of its own).
+    template = PrescriptionTemplateFactory(doctor=users["doctor"])
     pick_entry = add_pick_list_entry(by=users["hospital_admin"], kind="advice", text="Walk for 30 minutes")
     synonym = add_icd_synonym(by=users["hospital_admin"], term="BP", icd_code="I10")
     return SimpleNamespace(
         entry=entry,
+        template=template,
         hospital=hospital,
         doctor2=doctor2,
         **users,

@@ -126,6 +126,8 @@ MATRIX = [
     ("POST",   "/billing/doctor-fees/",                lambda w: {"doctor": w.doctor.pk, "fee": "450.00"},             "401", "403", "204/400", "403",  "403",   "403",   "403"),
     ("GET",    "/templates/",                          None,                                                           "401", "403", "403",   "403",   "200",   "200",   "403"),
     ("POST",   "/templates/",                          lambda w: {"session": w.session.pk, "name": "Fever"},           "401", "403", "403",   "403",   "201/400", "403/400", "403"),
+    ("PATCH",  "/templates/{template}/",               lambda w: {"name": "Fever, adult"},                             "401", "403", "403",   "403",   "200/404", "403/404", "403"),
+    ("DELETE", "/templates/{template}/",               None,                                                           "401", "403", "403",   "403",   "204/404", "403/404", "403"),
     ("POST",   "/prescriptions/{prescription}/apply-template/", lambda w: {"session": w.session.pk, "template": _template(w).pk},
                                                                                                                        "401", "403", "403",   "403",   "200/404", "403/404", "403"),
     ("POST",   "/prescriptions/{prescription}/repeat/", lambda w: {"session": _earlier_visit(w).pk},                  "401", "403", "403",   "403",   "200/404", "403/404", "403"),

@@ -136,6 +136,7 @@ POLICY: dict[str, dict[str, Keep]] = {
     "prescription.repeat": {"session": V, "added": V, "skipped": V, "from_visit": V},
     "prescription_template.create": {"items": V},
     "prescription_template.delete": {"template": V},
+    "prescription_template.update": {"fields": V, "items": V},
     # The hospital's catalogue of medicines: no patient's data, so the admin reads what changed.
     "formulary.entry_create": {**_FORMULARY},
     "formulary.entry_update": {**_FORMULARY},

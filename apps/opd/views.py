@@ -40,8 +40,10 @@ from apps.prescriptions.services import (
     add_prescription_item,
     apply_template,
     create_template,
+    delete_template,
     repeat_last_visit,
     stop_prescription_item,
+    update_template,
 )
 from apps.visits.selectors import patient_timeline
 from common.exceptions import Conflict, Invalid, NotFound
@@ -312,6 +314,26 @@ class ApplyTemplateView(CopyItemsMixin, SessionMixin, View):
         template = template_get(hospital=request.user.hospital, template_id=request.POST.get("template") or 0)
         result = apply_template(by=request.user, session=self.session, template=template)
         return self.copied(result, f"Applied {template.name}")
+
+
+class UpdateTemplateView(SessionMixin, View):
+    """The chosen template takes this prescription's active medicines (an edit of the template)."""
+
+    role_check = can_change_prescription
+
+    def post(self, request, pk):
+        template = template_get(hospital=request.user.hospital, template_id=request.POST.get("template") or 0)
+        template = update_template(by=request.user, template=template, session=self.session)
+        return self.prescription_changed(f"“{template.name}” now holds these medicines.")
+
+
+class DeleteTemplateView(SessionMixin, View):
+    role_check = can_change_prescription
+
+    def post(self, request, pk):
+        template = template_get(hospital=request.user.hospital, template_id=request.POST.get("template") or 0)
+        delete_template(by=request.user, template=template)
+        return self.prescription_changed(f"Deleted the template “{template.name}”.")
 
 
 class SaveTemplateView(SessionMixin, View):

@@ -1,6 +1,7 @@
 """REST API v1: prescriptions and their items (SPEC §4)."""
 
 from rest_framework import status
+from rest_framework.response import Response
 
 from apps.prescriptions import selectors, services
 from apps.prescriptions.serializers import (
@@ -14,6 +15,7 @@ from apps.prescriptions.serializers import (
     StopItemInput,
     TemplateInput,
     TemplateOutput,
+    TemplateUpdateInput,
 )
 from common.api import ApiView, api_doc
 from common.api_permissions import role_permission
@@ -132,3 +134,29 @@ class RepeatApi(PrescriptionItemMixin, ApiView):
     def post(self, request, pk):
         data = self.input(RepeatInput, prescription=self.prescription())
         return self.respond(CopyOutput, _copied(services.repeat_last_visit(by=request.user, session=data["session"])))
+
+
+class TemplateDetailApi(ApiView):
+    permission_classes = [role_permission(can_change_prescription)]
+
+    def template(self):
+        return selectors.template_get(hospital=self.request.user.hospital, template_id=self.kwargs["pk"])
+
+    @api_doc(
+        summary="Rename one of your templates and/or replace its medicines by a session's active ones",
+        request=TemplateUpdateInput,
+        response=TemplateOutput,
+        errors=(400, 404),
+    )
+    def patch(self, request, pk):
+        template = services.update_template(
+            by=request.user, template=self.template(), **self.input(TemplateUpdateInput)
+        )
+        return self.respond(
+            TemplateOutput, selectors.template_get(hospital=request.user.hospital, template_id=template.pk)
+        )
+
+    @api_doc(summary="Delete one of your templates", response=None, status_code=204, errors=(404,))
+    def delete(self, request, pk):
+        services.delete_template(by=request.user, template=self.template())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -146,6 +146,18 @@ class TemplateInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=100)
 
 
+class TemplateUpdateInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+    """Rename a template, replace its medicines by a session's active ones, or both."""
+
+    name = VisibleText(max_length=100, required=False)
+    session = HospitalObjectField(
+        lookup=lambda hospital, pk: session_get(hospital=hospital, session_id=pk),
+        noun="session",
+        required=False,
+        help_text="A session of yours whose active medicines replace the template's",
+    )
+
+
 class ApplyTemplateInput(StopItemInput):
     template = IdField(help_text="One of your own templates")
 

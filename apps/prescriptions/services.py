@@ -461,6 +461,31 @@ def repeat_last_visit(*, by: User, session: ConsultationSession) -> CopyResult:
         return result
 
 
+def _active_items_to_save(session: ConsultationSession) -> list[PrescriptionItem]:
+    """The visit's active medicines in the order written, which a template keeps; Invalid when there is none."""
+    items = list(
+        PrescriptionItem.objects.filter(
+            hospital_id=session.hospital_id, prescription__visit_id=session.visit_id, status=ItemStatus.ACTIVE
+        ).order_by("created_at", "id")
+    )
+    if not items:
+        raise Invalid("There is no active medicine to save.")
+    return items
+
+
+def _fill_template(template: PrescriptionTemplate, items: list[PrescriptionItem]) -> None:
+    TemplateItem.objects.bulk_create(
+        TemplateItem(
+            hospital_id=template.hospital_id,
+            template=template,
+            position=n,
+            formulary_entry_id=item.formulary_entry_id,
+            **{f: getattr(item, f) for f in COPIED_FIELDS},
+        )
+        for n, item in enumerate(items)
+    )
+
+
 def create_template(*, by: User, session: ConsultationSession, name: str) -> PrescriptionTemplate:
     """Save the session's active medicines as the doctor's named template.
 
@@ -475,30 +500,62 @@ def create_template(*, by: User, session: ConsultationSession, name: str) -> Pre
         full_clean_or_raise(template, exclude=["hospital", "doctor"])
         if PrescriptionTemplate.objects.filter(doctor=by, name__iexact=name).exists():
             raise Invalid.on_field("name", "You already have a template with this name.")
-        items = list(
-            PrescriptionItem.objects.filter(
-                hospital_id=session.hospital_id, prescription__visit_id=session.visit_id, status=ItemStatus.ACTIVE
-            ).order_by("created_at", "id")
-        )
-        if not items:
-            raise Invalid("There is no active medicine to save.")
+        items = _active_items_to_save(session)
         template.save()
-        TemplateItem.objects.bulk_create(
-            TemplateItem(
-                hospital_id=session.hospital_id,
-                template=template,
-                position=n,
-                formulary_entry_id=item.formulary_entry_id,
-                **{f: getattr(item, f) for f in COPIED_FIELDS},
-            )
-            for n, item in enumerate(items)
-        )
+        _fill_template(template, items)
         record_event(
             actor=by,
             action="prescription_template.create",
             target=template,
             summary=f"Saved template #{template.pk} with {len(items)} medicine(s)",
             changes={"name": template.name, "items": len(items)},
+        )
+        return template
+
+
+def update_template(
+    *, by: User, template: PrescriptionTemplate, name: str | None = None, session: ConsultationSession | None = None
+) -> PrescriptionTemplate:
+    """Edit one of the doctor's own templates: a new name, and/or its medicines replaced by the active ones of
+    `session` (one of the doctor's own), as "Save as template" takes them.
+
+    Refuses: another hospital's template or session (NotFound); another doctor's (PermissionDenied); an empty
+    or taken name, a session with no active medicine, nothing to change (Invalid).
+    Audit: prescription_template.update (which parts changed, how many medicines).
+    """
+    ensure_same_hospital(by, template)
+    require(template.doctor_id == by.pk, "Only your own templates can be edited.")
+    if session is not None:
+        ensure_same_hospital(by, session)
+        require(can_change_prescription(by, session), "Only this session's doctor can save its medicines.")
+    if name is None and session is None:
+        raise Invalid("Give a new name or a session whose medicines the template should hold.")
+    with transaction.atomic():
+        template = PrescriptionTemplate.objects.select_for_update().get(pk=template.pk)
+        changed: list[str] = []
+        if name is not None and clean_text(name) != template.name:
+            template.name = clean_text(name)
+            full_clean_or_raise(template, exclude=["hospital", "doctor"])
+            taken = PrescriptionTemplate.objects.filter(doctor=by, name__iexact=template.name).exclude(pk=template.pk)
+            if taken.exists():
+                raise Invalid.on_field("name", "You already have a template with this name.")
+            template.save(update_fields=["name", "updated_at"])
+            changed.append("name")
+        items = None
+        if session is not None:
+            items = _active_items_to_save(session)
+            template.items.all().delete()
+            _fill_template(template, items)
+            template.save(update_fields=["updated_at"])
+            changed.append("items")
+        if not changed:
+            return template
+        record_event(
+            actor=by,
+            action="prescription_template.update",
+            target=template,
+            summary=f"Edited template #{template.pk}",
+            changes={"fields": changed} | ({"items": len(items)} if items is not None else {}),
         )
         return template
 

@@ -117,3 +117,24 @@ def test_repeat_and_templates_from_the_page_say_what_was_skipped(client, doctor,
     page = client.post(reverse("opd:save_template", args=[session.pk]), {"name": "Cold"}, headers=HTMX).content.decode()
     assert "Saved the medicines as “Cold”." in page
     assert '<option value="' in page
+
+
+def test_the_doctor_updates_and_deletes_a_template_from_the_page_with_and_without_javascript(client, doctor, session):
+    from apps.prescriptions.models import PrescriptionTemplate
+    from apps.prescriptions.services import add_prescription_item, create_template
+
+    dose = {"dosage": "500 mg", "dose_pattern": "1-0-1", "duration_value": 5, "duration_unit": "days"}
+    add_prescription_item(by=doctor, session=session, medicine_name="Paracetamol", **dose)
+    template = create_template(by=doctor, session=session, name="Cold")
+    add_prescription_item(by=doctor, session=session, medicine_name="Cetirizine", **dose)
+    client.force_login(doctor)
+    page = client.get(reverse("opd:session", args=[session.pk])).content.decode()
+    assert reverse("opd:update_template", args=[session.pk]) in page  # the buttons, as formaction and hx-post
+    answer = client.post(reverse("opd:update_template", args=[session.pk]), {"template": template.pk}, headers=HTMX)
+    assert "“Cold” now holds these medicines." in answer.content.decode()
+    assert sorted(template.items.values_list("medicine_name", flat=True)) == ["Cetirizine", "Paracetamol"]
+    answer = client.post(reverse("opd:delete_template", args=[session.pk]), {"template": template.pk})
+    assert answer.status_code == 302  # no JavaScript: back to the page
+    assert not PrescriptionTemplate.objects.filter(pk=template.pk).exists()
+    answer = client.post(reverse("opd:delete_template", args=[session.pk]), {"template": template.pk})
+    assert answer.status_code == 404

@@ -12,6 +12,7 @@ from apps.prescriptions.services import (
     create_template,
     delete_template,
     repeat_last_visit,
+    update_template,
 )
 from apps.visits.tests.factories import VisitFactory
 from common.exceptions import Invalid, PermissionDenied
@@ -101,3 +102,37 @@ def test_repeat_skips_a_medicine_the_patient_is_now_allergic_to(doctor):
     [(name, reason)] = result.skipped
     assert name == "Amoxicillin"
     assert "allergic" in reason
+
+
+def test_the_doctor_renames_a_template_and_replaces_its_medicines_with_one_event_each(doctor):
+    first = started(doctor)
+    add_prescription_item(by=doctor, session=first, medicine_name="Paracetamol", **DOSE)
+    template = create_template(by=doctor, session=first, name="Fever")
+    second = started(doctor)
+    for name in ("Cetirizine", "ORS"):
+        add_prescription_item(by=doctor, session=second, medicine_name=name, **DOSE)
+    template = update_template(by=doctor, template=template, name=" Fever, adult ", session=second)
+    assert template.name == "Fever, adult"
+    assert [item.medicine_name for item in template.items.order_by("position")] == ["Cetirizine", "ORS"]
+    event = AuditEvent.objects.get(action="prescription_template.update")
+    assert event.changes == {"fields": ["name", "items"], "items": 2}
+    update_template(by=doctor, template=template, name="Fever, adult")  # the name it has: nothing changes
+    assert AuditEvent.objects.filter(action="prescription_template.update").count() == 1
+
+
+def test_editing_a_template_refuses_another_doctor_a_taken_name_and_an_empty_session(doctor, other_doctor):
+    session = started(doctor)
+    add_prescription_item(by=doctor, session=session, medicine_name="Paracetamol", **DOSE)
+    template = create_template(by=doctor, session=session, name="Fever")
+    create_template(by=doctor, session=session, name="Cold")
+    with pytest.raises(PermissionDenied):
+        update_template(by=other_doctor, template=template, name="Mine")
+    with pytest.raises(Invalid, match="already"):
+        update_template(by=doctor, template=template, name="COLD")
+    with pytest.raises(Invalid, match="no active medicine"):
+        update_template(by=doctor, template=template, session=started(doctor))
+    with pytest.raises(Invalid, match="new name or a session"):
+        update_template(by=doctor, template=template)
+    template.refresh_from_db()
+    assert (template.name, template.items.count()) == ("Fever", 1)
+    assert not AuditEvent.objects.filter(action="prescription_template.update").exists()
