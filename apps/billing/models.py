@@ -120,7 +120,7 @@ class Bill(HospitalScopedModel):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="bills")
     doctor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="bills_as_doctor")
     bill_date = models.DateField(editable=False)
-    status = models.CharField(max_length=10, choices=BillStatus.choices, default=BillStatus.OPEN)
+    status = models.CharField(max_length=10, choices=BillStatus, default=BillStatus.OPEN)
     total = models.BigIntegerField(default=0, editable=False, help_text=PAISE_HELP)
     paid = models.BigIntegerField(default=0, editable=False, help_text=PAISE_HELP)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
@@ -188,7 +188,7 @@ class BillLine(HospitalScopedModel):
     """One entry of a bill, appended and never changed: a charge (≥ 0), a discount or the cancellation (≤ 0)."""
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines")
-    kind = models.CharField(max_length=12, choices=LineKind.choices)
+    kind = models.CharField(max_length=12, choices=LineKind)
     description = models.CharField(max_length=120)
     price_item = models.ForeignKey(PriceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     quantity = models.PositiveSmallIntegerField(default=1)
@@ -240,8 +240,8 @@ class Payment(HospitalScopedModel):
     """
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments")
-    kind = models.CharField(max_length=8, choices=EntryKind.choices)
-    mode = models.CharField(max_length=4, choices=PaymentMode.choices)
+    kind = models.CharField(max_length=8, choices=EntryKind)
+    mode = models.CharField(max_length=4, choices=PaymentMode)
     amount = models.BigIntegerField(help_text=PAISE_HELP)
     signed_amount = models.BigIntegerField(editable=False)
     reference = models.CharField(max_length=60, blank=True)
@@ -300,7 +300,7 @@ class ReceiptCounter(HospitalScopedModel):
     """The last number handed out per hospital, series and financial year: locked FOR UPDATE in the
     payment's transaction, so numbers are consecutive and a rolled-back payment uses none up."""
 
-    kind = models.CharField(max_length=8, choices=EntryKind.choices)
+    kind = models.CharField(max_length=8, choices=EntryKind)
     financial_year = models.CharField(max_length=7)
     last_number = models.PositiveIntegerField(default=0)
 

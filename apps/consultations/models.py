@@ -188,10 +188,8 @@ class Diagnosis(RecordLine):
     record = models.ForeignKey(ConsultationRecord, on_delete=models.CASCADE, related_name="diagnoses")
     icd_code = models.CharField(max_length=10, blank=True)
     text = models.CharField(max_length=LINE_LIMIT)
-    kind = models.CharField(max_length=10, choices=DiagnosisKind.choices, default=DiagnosisKind.PRIMARY)
-    certainty = models.CharField(
-        max_length=11, choices=DiagnosisCertainty.choices, default=DiagnosisCertainty.PROVISIONAL
-    )
+    kind = models.CharField(max_length=10, choices=DiagnosisKind, default=DiagnosisKind.PRIMARY)
+    certainty = models.CharField(max_length=11, choices=DiagnosisCertainty, default=DiagnosisCertainty.PROVISIONAL)
 
     class Meta(RecordLine.Meta):
         constraints = [
@@ -233,7 +231,7 @@ class PickListKind(models.TextChoices):
 
 
 class PickListEntry(HospitalScopedModel):
-    kind = models.CharField(max_length=13, choices=PickListKind.choices)
+    kind = models.CharField(max_length=13, choices=PickListKind)
     text = models.CharField(max_length=LINE_LIMIT)
     is_active = models.BooleanField(default=True)
 

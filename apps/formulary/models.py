@@ -55,7 +55,7 @@ class FormularyEntry(HospitalScopedModel):
     generic_name = models.CharField(max_length=200, validators=[MinLengthValidator(1)])
     brand_names = models.CharField(max_length=500, blank=True, help_text="Comma-separated: Crocin, Dolo")
     strength = models.CharField(max_length=100, blank=True, help_text="500 mg, 125 mg/5 ml, 1%")
-    form = models.CharField(max_length=20, choices=MedicineForm.choices)
+    form = models.CharField(max_length=20, choices=MedicineForm)
     route = models.CharField(max_length=30, blank=True, help_text="oral, parenteral, topical …")
     pack_size = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_PACK_SIZE)]

@@ -89,11 +89,11 @@ class PatientAllergy(HospitalScopedModel):
     """
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="allergies")
-    category = models.CharField(max_length=10, choices=AllergyCategory.choices, default=AllergyCategory.ALLERGY)
+    category = models.CharField(max_length=10, choices=AllergyCategory, default=AllergyCategory.ALLERGY)
     # The allergen ("Penicillin"), or the condition ("Type 2 diabetes").
     substance = models.CharField(max_length=120, validators=[MinLengthValidator(1)])
-    kind = models.CharField(max_length=10, choices=AllergyKind.choices, blank=True)
-    severity = models.CharField(max_length=10, choices=AllergySeverity.choices, blank=True)
+    kind = models.CharField(max_length=10, choices=AllergyKind, blank=True)
+    severity = models.CharField(max_length=10, choices=AllergySeverity, blank=True)
     reaction = models.CharField(max_length=200, blank=True)
     icd_code = models.CharField(max_length=10, blank=True)
     is_active = models.BooleanField(default=True)
