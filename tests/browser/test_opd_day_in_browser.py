@@ -95,7 +95,7 @@ class Browser:
                 field.select_option(value)
             else:
                 field.fill(value)
-        self.page.get_by_role("button", name=button).click()
+        self.page.get_by_role("button", name=button, exact=True).click()
         self.fits()
 
     def screenshot(self, name: str) -> None:
