@@ -250,6 +250,28 @@ def test_an_unknown_vitals_field_is_named_where_it_is(world, api_as):
     assert answer.json()["vitals"] == {"temperature": ["Unknown field: this endpoint does not take it."]}
 
 
+def test_a_misspelt_filter_is_refused_by_name_not_ignored(world, api_as):
+    # `?patinet=` ignored would answer every visit of the hospital as if they were the patient's.
+    answer = api_as(world.receptionist).get(f"/api/v1/visits/?patinet={world.patient.pk}")
+    assert (answer.status_code, answer.json()["patinet"]) == (400, ["Unknown field: this endpoint does not take it."])
+
+
+def test_the_paginators_parameters_pass_beside_the_filters(world, api_as):
+    answer = api_as(world.receptionist).get(f"/api/v1/visits/?patient={world.patient.pk}&page_size=1&format=json")
+    assert answer.status_code == 200
+
+
+def test_an_unknown_field_inside_a_list_of_lines_is_named_where_it_is(world, api_as):
+    session = world.visit.sessions.get()  # started, open
+    answer = api_as(world.doctor).patch(
+        f"/api/v1/sessions/{session.pk}/record/",
+        {"complaints": [{"text": "Fever"}, {"text": "Cough", "durattion": "3 days"}]},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json()["complaints"] == {"1": {"durattion": ["Unknown field: this endpoint does not take it."]}}
+
+
 def test_a_boolean_weight_is_not_one_kilogram(world, api_as):
     answer = api_as(world.receptionist).post(
         "/api/v1/visits/", _visit(world, vitals={"weight_kg": True}), format="json"

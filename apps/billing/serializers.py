@@ -9,9 +9,9 @@ from apps.billing.models import Bill, BillLine, DayClose, Payment, PaymentMode, 
 from apps.billing.money import format_rupees, parse_rupees
 from apps.billing.selectors import price_item_get
 from apps.visits.selectors import doctor_get, visit_get
-from common import strict_input
 from common.api import HospitalObjectField, IdField
 from common.exceptions import Invalid
+from common.strict_input import StrictInput, VisibleText
 
 
 @extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,9}(\.[0-9]{1,2})?$", "example": "250.00"})
@@ -38,18 +38,6 @@ class RupeesOutput(serializers.Field):
 
 
 RupeesOutput = extend_schema_field({"type": "string", "example": "250.00"})(RupeesOutput)
-
-
-class StrictInput(strict_input.StrictInput):
-    """common's StrictInput (a field the endpoint does not take is refused by name), and every text value
-    with nothing visible in it refused too (reasons, references)."""
-
-    def to_internal_value(self, data):
-        values = super().to_internal_value(data)
-        for name, value in values.items():
-            if isinstance(value, str) and value and strict_input.is_invisible(value):
-                raise serializers.ValidationError({name: [strict_input.INVISIBLE_TEXT]})
-        return values
 
 
 class LineOutput(serializers.ModelSerializer):
@@ -122,7 +110,7 @@ class BillOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BillFilter(StrictInput):
+class BillFilter(serializers.Serializer):
     visit = IdField(required=False)
     date = serializers.DateField(required=False)
     status = serializers.ChoiceField(choices=["open", "cancelled"], required=False)
@@ -145,9 +133,7 @@ class BillInput(StrictInput):
 class PaymentInput(StrictInput):
     amount = RupeesField(help_text='Rupees, at most two decimals: "250.00".')
     mode = serializers.ChoiceField(choices=PaymentMode.choices)
-    reference = serializers.CharField(
-        required=False, allow_blank=True, max_length=60, help_text="Required for UPI and card."
-    )
+    reference = VisibleText(required=False, allow_blank=True, max_length=60, help_text="Required for UPI and card.")
     received_on = serializers.DateField(
         required=False, help_text="When the money came in, if earlier than today (up to 7 days back)."
     )
@@ -156,17 +142,15 @@ class PaymentInput(StrictInput):
 class RefundInput(StrictInput):
     amount = RupeesField(help_text='Rupees, at most two decimals: "250.00".')
     mode = serializers.ChoiceField(choices=PaymentMode.choices)
-    reason = serializers.CharField(max_length=200)
-    reference = serializers.CharField(
-        required=False, allow_blank=True, max_length=60, help_text="Required for UPI and card."
-    )
+    reason = VisibleText(max_length=200)
+    reference = VisibleText(required=False, allow_blank=True, max_length=60, help_text="Required for UPI and card.")
 
 
 class CancelInput(StrictInput):
-    reason = serializers.CharField(max_length=200)
+    reason = VisibleText(max_length=200)
 
 
-class CashFilter(StrictInput):
+class CashFilter(serializers.Serializer):
     date = serializers.DateField(required=False, help_text="The day (default today), or the first of a range.")
     until = serializers.DateField(required=False, help_text="The last day of a range.")
     user = IdField(required=False, help_text="A user's id (hospital admin only; others see their own).")
@@ -246,12 +230,12 @@ class BillingSettingsInput(StrictInput):
 
 
 class PriceItemInput(StrictInput):
-    name = serializers.CharField(max_length=100)
+    name = VisibleText(max_length=100)
     price = RupeesField()
 
 
 class PriceItemPatch(StrictInput):
-    name = serializers.CharField(max_length=100, required=False)
+    name = VisibleText(max_length=100, required=False)
     price = RupeesField(required=False)
     is_active = serializers.BooleanField(required=False)
 
@@ -279,4 +263,4 @@ class ChargeInput(StrictInput):
 
 class DiscountInput(StrictInput):
     amount = RupeesField(help_text='Rupees, at most two decimals: "50.00".')
-    reason = serializers.CharField(max_length=200)
+    reason = VisibleText(max_length=200)

@@ -17,6 +17,7 @@ from apps.consultations.models import (
 )
 from apps.consultations.services import MAX_LINES
 from common.api import IdField
+from common.strict_input import StrictInput, VisibleText
 
 
 class SessionOutput(serializers.ModelSerializer):
@@ -49,31 +50,9 @@ class SessionOutput(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StrictInput(serializers.Serializer):
-    """Input that refuses fields it does not know, naming them, rather than ignoring a typo."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(str(key) for key in set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {key: [f"Unknown field {key!r}: expected one of {', '.join(self.fields)}."] for key in unknown}
-                )
-        return super().to_internal_value(data)
-
-
-class _Text(serializers.CharField):
-    """Text only: DRF's CharField would store the number 12 as "12" (found by schemathesis' negative data)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 def _text(limit: int, **kwargs) -> serializers.CharField:
     # Lengths are the service's rule too (it trims first); the serializer's max stops absurd bodies early.
-    return _Text(max_length=limit * 2, trim_whitespace=False, **kwargs)
+    return VisibleText(max_length=limit * 2, trim_whitespace=False, **kwargs)
 
 
 class ComplaintLine(StrictInput):
@@ -146,7 +125,7 @@ class RecordOutput(serializers.Serializer):
     updated_at = serializers.DateTimeField(allow_null=True, help_text="Null until something is written.")
 
 
-class IcdQuery(StrictInput):
+class IcdQuery(serializers.Serializer):
     q = serializers.CharField(max_length=100, help_text="A code (I10, J06.9), words, or shorthand (HTN, k/c/o DM2).")
 
 
@@ -177,7 +156,7 @@ class StatusInput(StrictInput):
     is_active = serializers.BooleanField()
 
 
-class PickListQuery(StrictInput):
+class PickListQuery(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PickListKind.choices, required=False)
     page = serializers.IntegerField(required=False)
     page_size = serializers.IntegerField(required=False)

@@ -5,16 +5,7 @@ from rest_framework import serializers
 from apps.formulary.models import FormularyEntry, MedicineForm
 from apps.formulary.services import MAX_IMPORT_ROWS
 from common.dosing import DoseUnit, DurationUnit, FoodRelation
-
-
-class StrictMixin:
-    """A field the endpoint does not know is refused, naming it."""
-
-    def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().validate(attrs)
+from common.strict_input import StrictInput
 
 
 class EntryOutput(serializers.ModelSerializer):
@@ -54,7 +45,7 @@ def _text(max_length: int, **kwargs) -> serializers.CharField:
     return serializers.CharField(max_length=max_length, required=False, allow_blank=True, **kwargs)
 
 
-class EntryInput(StrictMixin, serializers.Serializer):
+class EntryInput(StrictInput):
     generic_name = serializers.CharField(max_length=200)
     brand_names = _text(500, help_text="Comma-separated")
     strength = _text(100)
@@ -69,16 +60,16 @@ class EntryInput(StrictMixin, serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class EntryFilter(StrictMixin, serializers.Serializer):
+class EntryFilter(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100, help_text="Part of a generic or brand name")
     page = serializers.IntegerField(required=False, min_value=1)
 
 
-class SearchFilter(StrictMixin, serializers.Serializer):
+class SearchFilter(serializers.Serializer):
     q = serializers.CharField(max_length=100, help_text="Prefix or misspelling of a generic or brand name")
 
 
-class ImportInput(StrictMixin, serializers.Serializer):
+class ImportInput(StrictInput):
     csv = serializers.CharField(
         max_length=2_000_000, trim_whitespace=False, help_text=f"The export's columns, at most {MAX_IMPORT_ROWS} rows"
     )

@@ -9,8 +9,9 @@ from apps.patients.serializers import AllergyOutput, PatientOutput
 from apps.prescriptions.serializers import PrescriptionOutput
 from apps.visits.selectors import doctor_get
 from apps.visits.serializers import DoctorOutput, VitalsOutput
-from common.api import HospitalObjectField, StrictInput
+from common.api import HospitalObjectField
 from common.constants import QueuePriority
+from common.strict_input import StrictInput
 
 
 class QueueEntryOutput(SessionOutput):

@@ -8,7 +8,7 @@ from apps.prescriptions.models import Prescription, PrescriptionItem
 from common import field_rules as rules
 from common.api import HospitalObjectField, IdField
 from common.dosing import DoseUnit, DurationUnit, FoodRelation
-from common.strict_input import VisibleText
+from common.strict_input import StrictInput, VisibleText
 
 
 class ItemOutput(serializers.ModelSerializer):
@@ -68,17 +68,7 @@ class SessionOfThisPrescription(HospitalObjectField):
         return session
 
 
-class RefuseUnknownFieldsMixin:
-    """Strict input: a field the endpoint does not know is refused, naming it (a typo is never ignored)."""
-
-    def validate(self, attrs):
-        unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().validate(attrs)
-
-
-class ItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+class ItemInput(StrictInput):
     """Either the texts (dosage, frequency, duration) as before, or a structured dose: dose_pattern with
     dose_unit, food_relation, duration_value and duration_unit (frequency, duration and the quantity derived)."""
 
@@ -112,7 +102,7 @@ class ItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     )
 
 
-class StopItemInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+class StopItemInput(StrictInput):
     session = SessionOfThisPrescription(help_text="The open session the item is stopped in.")
 
 
@@ -137,7 +127,7 @@ class TemplateOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class TemplateInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+class TemplateInput(StrictInput):
     session = HospitalObjectField(
         lookup=lambda hospital, pk: session_get(hospital=hospital, session_id=pk),
         noun="session",
@@ -146,7 +136,7 @@ class TemplateInput(RefuseUnknownFieldsMixin, serializers.Serializer):
     name = serializers.CharField(max_length=100)
 
 
-class TemplateUpdateInput(RefuseUnknownFieldsMixin, serializers.Serializer):
+class TemplateUpdateInput(StrictInput):
     """Rename a template, replace its medicines by a session's active ones, or both."""
 
     name = VisibleText(max_length=100, required=False)

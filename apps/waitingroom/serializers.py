@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from apps.visits.selectors import doctor_get
 from apps.waitingroom.models import DisplayKey
-from common.api import HospitalObjectField, IdField, StrictInput
+from common.api import HospitalObjectField, IdField
+from common.strict_input import StrictInput
 
 
 class DisplayOutput(serializers.ModelSerializer):
