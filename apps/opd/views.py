@@ -21,6 +21,7 @@ from apps.consultations.selectors import (
     pick_lists,
     record_for_session,
     session_get,
+    session_with_patient,
 )
 from apps.consultations.services import (
     add_icd_synonym,
@@ -290,6 +291,11 @@ def picked_entry(hospital, form: ItemForm):
 
 class AddItemView(SessionMixin, View):
     role_check = can_change_prescription
+
+    @cached_property
+    def session(self):
+        # The form needs the patient's allergies; add_prescription_item locks and re-reads the session.
+        return session_with_patient(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
     def post(self, request, pk):
         form = self.item_form(request.POST)
