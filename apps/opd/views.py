@@ -21,6 +21,7 @@ from apps.consultations.selectors import (
     pick_lists,
     record_for_session,
     session_get,
+    session_with_patient,
 )
 from apps.consultations.services import (
     add_icd_synonym,
@@ -147,10 +148,18 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
         """The patient's active allergies and conditions: the banner, and the add form's override field."""
         return active_allergies(hospital=self.request.user.hospital, patient=self.session.visit.patient)
 
+    def saved_prescription(self):
+        """The visit's prescription as the page shows it, read afresh (a change may just have been written)."""
+        return prescription_for_visit(hospital=self.request.user.hospital, visit=self.session.visit)
+
+    def saved_record(self):
+        """The session's record as the page shows it, read afresh."""
+        return record_for_session(hospital=self.request.user.hospital, session=self.session)
+
     def record_context(self, *, form: RecordFormState | None = None, **extra) -> dict:
         """The record section's context: the saved record (read-only view) and the form's state."""
         session = self.session
-        record = record_for_session(hospital=self.request.user.hospital, session=session)
+        record = self.saved_record()
         editable = session.is_open and session.started_at is not None
         return {
             "session": session,
@@ -172,7 +181,7 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
         hospital = self.request.user.hospital
         context = {
             "session": session,
-            "prescription": prescription_for_visit(hospital=hospital, visit=session.visit),
+            "prescription": self.saved_prescription(),
             "item_form": item_form or self.item_form(),
             "allergies": self.allergies,
             "suggestions": suggestions,
@@ -214,6 +223,17 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
 class SessionView(SessionMixin, View):
     """The consultation page. Reading it changes nothing but the audit's note of who read it;
     the doctor starts the consultation with the page's button (StartView)."""
+
+    @cached_property
+    def session(self):
+        # The session with its prescription and record: one query, not three (opd.selectors.consultation_get).
+        return selectors.consultation_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
+
+    def saved_prescription(self):
+        return selectors.prescription_of(self.session)
+
+    def saved_record(self):
+        return selectors.record_of(self.session)
 
     def get(self, request, pk):
         record_session_view(by=request.user, session=self.session)
@@ -271,6 +291,11 @@ def picked_entry(hospital, form: ItemForm):
 
 class AddItemView(SessionMixin, View):
     role_check = can_change_prescription
+
+    @cached_property
+    def session(self):
+        # The form needs the patient's allergies; add_prescription_item locks and re-reads the session.
+        return session_with_patient(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
     def post(self, request, pk):
         form = self.item_form(request.POST)
