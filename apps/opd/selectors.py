@@ -9,6 +9,7 @@ from apps.consultations.models import ConsultationSession
 from apps.hospitals.models import Hospital
 from apps.pharmacy.models import DispenseRecord
 from common.constants import Role, SessionStatus
+from common.exceptions import NotFound
 
 # The hospital admin's dashboard. It lives here because it counts across apps: the day's sessions
 # (consultations) and what the pharmacy handed over (pharmacy).
@@ -56,3 +57,27 @@ def day_counts_by_doctor(*, hospital: Hospital) -> QuerySet[User]:
         .filter(Q(is_active=True) | Q(visits__gt=0))
         .order_by("first_name", "last_name", "username")
     )
+
+
+def consultation_get(*, hospital: Hospital, session_id: int, reader: User) -> ConsultationSession:
+    """A session of `hospital` as the API's consultation shows it, in one query: its visit, patient, vitals
+    and the visit's prescription (None until the first start; its items are read when shown). Neither
+    hospital row is read (the answer shows none), unlike `session_get`.
+
+    Its doctor is `reader`'s row, already loaded by the log-in, when `reader` is that doctor: the only one
+    who may read it (`can_view_session`, checked by `record_session_view` before anything is shown).
+
+    Measured (bench.profile "API session", small set, the selector alone, min of 7 rounds): 4.2 → 2.2 ms
+    of Django's CPU against session_get and the prescription's own query.
+    """
+    try:
+        session = (
+            ConsultationSession.objects.filter(hospital=hospital)
+            .select_related("visit", "visit__patient", "visit__vitals", "visit__prescription")
+            .get(pk=int(session_id))
+        )
+    except (ConsultationSession.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if session.doctor_id == reader.pk:
+        session.doctor = reader
+    return session
