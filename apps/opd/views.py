@@ -226,8 +226,8 @@ class SessionView(SessionMixin, View):
 
     @cached_property
     def session(self):
-        # The session with its prescription and record: one query, not three (opd.selectors.consultation_get).
-        return selectors.consultation_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
+        # The session with its prescription and record: one query, not three (opd.selectors.consultation_page_get).
+        return selectors.consultation_page_get(hospital=self.request.user.hospital, session_id=self.kwargs["pk"])
 
     def saved_prescription(self):
         return selectors.prescription_of(self.session)

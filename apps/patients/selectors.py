@@ -53,9 +53,13 @@ def _allergies(hospital: Hospital | int) -> QuerySet[PatientAllergy]:
     return PatientAllergy.objects.filter(hospital=hospital)
 
 
-def active_allergies(*, hospital: Hospital | int, patient: Patient) -> list[PatientAllergy]:
-    """The banner's list: the patient's active allergies (severe first), then chronic conditions. One query."""
-    return _order_for_banner(_allergies(hospital).filter(patient=patient, is_active=True))
+def active_allergies(*, hospital: Hospital | int, patient: Patient | int) -> list[PatientAllergy]:
+    """The banner's list: the patient's active allergies (severe first), then chronic conditions. One query.
+
+    Unordered in SQL: the banner's order is made here, and the model's five-field default ordering cost
+    more to compile than the query to run (bench.profile, the query alone: 1.6 → 1.0 ms of Django's CPU).
+    """
+    return _order_for_banner(_allergies(hospital).filter(patient=patient, is_active=True).order_by())
 
 
 def _order_for_banner(allergies: Iterable[PatientAllergy]) -> list[PatientAllergy]:

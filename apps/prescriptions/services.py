@@ -8,7 +8,7 @@ from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
 from apps.formulary.models import FormularyEntry
 from apps.patients.allergy_matching import matching_allergies
-from apps.patients.models import Patient, PatientAllergy
+from apps.patients.models import PatientAllergy
 from apps.patients.selectors import active_allergies
 from apps.prescriptions.models import Prescription, PrescriptionItem, PrescriptionTemplate, TemplateItem
 from apps.visits.models import Visit
@@ -90,9 +90,10 @@ def _lock_open_session(*, by: User, session: ConsultationSession) -> Consultatio
     """Only the session's doctor changes items, and only while it is open (row locked until commit)."""
     ensure_same_hospital(by, session)
     require(can_change_prescription(by, session), "Only this session's doctor can change its prescription.")
+    # The visit and its prescription come with the lock; the patient is needed only by its id (allergies).
     session = (
         ConsultationSession.objects.select_for_update(of=("self",))
-        .select_related("visit", "visit__patient", "visit__prescription")
+        .select_related("visit", "visit__prescription")
         .get(pk=session.pk)
     )
     if session.status != SessionStatus.OPEN:
@@ -182,13 +183,14 @@ def _allergy_message(medicine_name: str, allergies: list[PatientAllergy]) -> str
     )
 
 
-def check_allergies(*, patient: Patient, medicine_name: str, override_reason: str) -> list[PatientAllergy]:
-    """The patient's active allergies that `medicine_name` matches (apps.patients.allergy_matching).
+def check_allergies(*, visit: Visit, medicine_name: str, override_reason: str) -> list[PatientAllergy]:
+    """The active allergies of the visit's patient that `medicine_name` matches (apps.patients.allergy_matching).
 
     A step of adding an item (its event records the override). Refuses a match without an
     override reason (AllergyConflict, naming the allergies); returns the matches it overrides.
     """
-    matched = matching_allergies(active_allergies(hospital=patient.hospital_id, patient=patient), medicine_name)
+    allergies = active_allergies(hospital=visit.hospital_id, patient=visit.patient_id)
+    matched = matching_allergies(allergies, medicine_name)
     if matched and not override_reason:
         raise AllergyConflict(_allergy_message(medicine_name, matched), allergies=matched)
     return matched
@@ -265,11 +267,13 @@ def add_prescription_item(
             )
             # The session's lock serialises every change to this prescription (one open session per
             # visit), so this check sees every earlier add.
+            # Its name alone, unordered (at most one is active): 1.4 → 0.8 ms of Django's CPU (bench.profile's
+            # query alone) against the whole row in the items' default order.
             active = prescription.items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=item.medicine_name)
-            if existing := active.first():
-                raise DuplicateActiveItem(_duplicate_message(existing.medicine_name))
+            if existing := active.order_by().values_list("medicine_name", flat=True).first():
+                raise DuplicateActiveItem(_duplicate_message(existing))
             overridden = check_allergies(
-                patient=session.visit.patient, medicine_name=item.medicine_name, override_reason=override_reason
+                visit=session.visit, medicine_name=item.medicine_name, override_reason=override_reason
             )
             if not overridden:
                 item.allergy_override_reason = ""
@@ -365,7 +369,7 @@ def _copy_items(*, session: ConsultationSession, prescription: Prescription, sou
     result = CopyResult()
     # The patient's allergies, read once: a copied medicine that matches one is skipped (a template or a
     # repeat carries no override reason; the doctor adds such a medicine by hand, with the reason).
-    allergies = list(active_allergies(hospital=session.hospital_id, patient=session.visit.patient))
+    allergies = list(active_allergies(hospital=session.hospital_id, patient=session.visit.patient_id))
     active = {name.lower() for name in prescription.items.filter(status=ItemStatus.ACTIVE).values_list(
         "medicine_name", flat=True)}  # fmt: skip
     for source in sources:

@@ -141,6 +141,23 @@ class TestAllergyRefusal:
         body = api_as(session.doctor).get(f"/api/v1/sessions/{session.pk}/").json()
         assert [row["substance"] for row in body["allergies"]] == ["Penicillin"]
 
+    def test_the_session_api_reads_session_and_prescription_in_one_query_and_its_doctor_not_again(
+        self, api_as, session, allergy, django_assert_max_num_queries
+    ):
+        add(session, "Paracetamol")
+        client = api_as(session.doctor)
+        # token, the session with visit, patient, vitals and prescription, the audit event (savepoint, head,
+        # insert, release), the items, the allergies: the doctor is the reader's own row (opd.selectors)
+        with django_assert_max_num_queries(8):
+            body = client.get(f"/api/v1/sessions/{session.pk}/").json()
+        assert body["doctor"] == {
+            "id": session.doctor.pk,
+            "username": session.doctor.username,
+            "display_name": session.doctor.display_name,
+        }
+        assert [item["medicine_name"] for item in body["prescription"]["items"]] == ["Paracetamol"]
+        assert [row["substance"] for row in body["allergies"]] == ["Penicillin"]
+
     @pytest.mark.parametrize("rows", [1, 30])
     def test_the_consultation_page_with_allergies_costs_the_same(self, client, session, rows,
                                                                  django_assert_max_num_queries):  # fmt: skip
