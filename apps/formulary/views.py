@@ -1,9 +1,7 @@
 """The hospital admin's formulary pages: the list (search, export, import with a dry run), add and edit."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -15,6 +13,7 @@ from apps.formulary.forms import EntryForm, ImportForm
 from common.exceptions import Invalid
 from common.mixins import DomainErrorMixin, RoleRequiredMixin, ServiceFormMixin
 from common.permissions import can_manage_formulary
+from common.submissions import Done, submit_once
 
 MAX_UPLOAD_BYTES = 2_000_000
 
@@ -37,6 +36,11 @@ class FormularyListView(RoleRequiredMixin, DomainErrorMixin, View):
         return self.page(request)
 
     def post(self, request):
+        # A double click on "Check or import" imports once: the repeat shows the first import's counts
+        # instead of a second import reporting every row as "updated" (and a second audit event).
+        return submit_once(request, lambda: self.check_or_import(request))
+
+    def check_or_import(self, request):
         """The CSV import: a dry run reports; an import writes all rows or, with any bad row, none."""
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -59,8 +63,7 @@ class FormularyListView(RoleRequiredMixin, DomainErrorMixin, View):
             report = services.ImportReport(errors=error.extra.get("rows", []))
             form.add_error(None, error.message)
             return self.page(request, import_form=form, report=report, status=400)
-        messages.success(request, f"Imported: {report.created} added, {report.updated} updated.")
-        return redirect("formulary:list")
+        return Done(reverse("formulary:list"), f"Imported: {report.created} added, {report.updated} updated.")
 
 
 class FormularyExportView(RoleRequiredMixin, View):

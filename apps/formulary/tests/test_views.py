@@ -4,8 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from apps.audit.models import AuditEvent
 from apps.formulary.models import FormularyEntry
 from apps.formulary.tests.factories import FormularyEntryFactory
+from common.submissions import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +34,31 @@ def test_the_dry_run_lists_bad_rows_and_the_import_writes_nothing_then(client, h
     assert answer.status_code == 400
     assert not FormularyEntry.objects.filter(generic_name="Iron").exists()
     client.post(reverse("formulary:list"), upload("generic_name,form\nIron,tablet\n", dry_run=False))
+    assert FormularyEntry.objects.filter(generic_name="Iron", hospital=hospital_admin.hospital).exists()
+
+
+def test_a_repeated_import_click_imports_once_and_shows_the_first_counts(client, hospital_admin):
+    client.force_login(hospital_admin)
+    token = new_token()
+    csv_text = "generic_name,form\nIron,tablet\nZinc,tablet\n"
+    # The page hands out the token the form sends.
+    assert 'name="submission_token"' in client.get(reverse("formulary:list")).content.decode()
+    first = client.post(reverse("formulary:list"), {**upload(csv_text, dry_run=False), "submission_token": token})
+    assert first.status_code == 302
+    again = client.post(
+        reverse("formulary:list"), {**upload(csv_text, dry_run=False), "submission_token": token}, follow=True
+    )
+    page = again.content.decode()
+    assert "already sent" in page and "2 added, 0 updated" in page  # noqa: PT018 (one message)
+    assert AuditEvent.objects.filter(action="formulary.import", hospital=hospital_admin.hospital).count() == 1
+
+
+def test_a_dry_run_leaves_the_token_free_for_the_import(client, hospital_admin):
+    client.force_login(hospital_admin)
+    token = new_token()
+    csv_text = "generic_name,form\nIron,tablet\n"
+    client.post(reverse("formulary:list"), {**upload(csv_text, dry_run=True), "submission_token": token})
+    client.post(reverse("formulary:list"), {**upload(csv_text, dry_run=False), "submission_token": token})
     assert FormularyEntry.objects.filter(generic_name="Iron", hospital=hospital_admin.hospital).exists()
 
 
