@@ -85,6 +85,15 @@ class Browser:
         page.wait_for_load_state()
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], f"{page.url} scrolls sideways at {self.size}: {width}"
+        # A navbar label is read as one word: "Fees and / prices" broken over lines reads as two entries.
+        broken = page.evaluate(
+            """[...document.querySelectorAll('#main-nav .nav-link')].filter(link => {
+                const text = document.createRange();
+                text.selectNodeContents(link);
+                return link.offsetParent !== null && text.getClientRects().length > 1;
+            }).map(link => link.innerText)"""
+        )
+        assert not broken, f"{page.url}: navbar labels broken over lines at {self.size}: {broken}"
         assert not self.csp_violations, f"{page.url}: {self.csp_violations}"
 
     def submit(self, button: str, /, **fields: str) -> None:
