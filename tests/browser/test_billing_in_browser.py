@@ -81,6 +81,19 @@ def test_a_billing_day_in_the_browser(browser, live_server, clinic, size, tmp_pa
         expect(admin.page.get_by_test_id("check")).to_contain_text(
             "Receipts ₹300.00 − refunds ₹300.00 = collections ₹0.00"
         )
+        # Even on a phone: each entry's receipt number and MRN read on one line ("OPD/2026-" / "27/000001"
+        # broken is two numbers), and its amount is on screen without scrolling the table sideways.
+        layout = admin.page.get_by_test_id("entries").evaluate(
+            """table => {
+              const amount = [...table.tHead.rows[0].cells].findIndex(th => th.innerText.trim() === 'Amount');
+              return [...table.tBodies[0].rows].map(row => {
+                const lines = cell => { const text = document.createRange(); text.selectNodeContents(cell);
+                                        return text.getClientRects().length; };
+                return [lines(row.cells[0].querySelector('a')), lines(row.cells[1]),
+                        row.cells[amount].getBoundingClientRect().right <= window.innerWidth];
+            }); }"""
+        )
+        assert layout and all(entry == [1, 1, True] for entry in layout), layout  # noqa: PT018 (one table)
         desk_row = admin.page.get_by_test_id("desk").get_by_role("row", name=re.compile("Sunita"))
         expect(desk_row).to_contain_text("Closed")
     finally:
