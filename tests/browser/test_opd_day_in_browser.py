@@ -232,6 +232,9 @@ def test_a_whole_opd_day_in_the_browser(browser, live_server, clinic, size, scre
         # The duplicate was refused inside the section, and the doctor's input is still there.
         expect(doctor.page.locator("#id_medicine_name")).to_have_value("PARACETAMOL")
         expect(doctor.page.locator("#id_dosage")).to_have_value("650 mg")
+        # Every medicine whole on screen, its Stop button too: on a phone the rows stack (app.css .table-stack).
+        medicines = prescription.locator(".table-responsive")
+        assert medicines.evaluate("box => box.scrollWidth <= box.clientWidth"), f"the medicines scroll at {size}"
         doctor.page.get_by_role("button", name="Stop Cetirizine").click()
         expect(prescription.get_by_role("status")).to_contain_text("Stopped Cetirizine.")
         expect(prescription.get_by_test_id("item")).to_have_count(2)
