@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from common import dosing
 from common.dosing import CODES, MAX_PER_SLOT, Dose, DoseError, DoseUnit, DurationUnit
+from common.field_rules import normalise_text
 
 units = st.sampled_from(list(DoseUnit.values))
 
@@ -155,3 +156,13 @@ def test_every_duration_it_formats_it_parses_back(duration):
 def test_bad_duration_texts_are_refused(text):
     with pytest.raises(DoseError):
         dosing.parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["½-0-½", "1½-0-1½", "¼-0-¾", "1¾-0-0", "2½ BD"])
+def test_glyphs_read_the_same_after_the_text_normalisation_every_input_goes_through(text):
+    # NFKC turns "½" into "1⁄2" and "1½" into "11⁄2" (U+2044): one and a half, never eleven halves.
+    assert dosing.parse_dose(normalise_text(text)).text() == text
+
+
+def test_a_fraction_slash_is_a_slash():
+    assert dosing.parse_dose("2\u20444-0-1").slots == (Fraction(1, 2), 0, 1)

@@ -138,3 +138,26 @@ def test_the_doctor_updates_and_deletes_a_template_from_the_page_with_and_withou
     assert not PrescriptionTemplate.objects.filter(pk=template.pk).exists()
     answer = client.post(reverse("opd:delete_template", args=[session.pk]), {"template": template.pk})
     assert answer.status_code == 404
+
+
+def test_a_half_tablet_pattern_is_added_by_the_page_and_by_the_api_and_what_the_api_answers_is_taken_back(
+    client, api_as, doctor, session
+):
+    # Every text input is NFKC-normalised, which spells "½" as "1⁄2": SPEC §10 names ½-0-½ as a pattern.
+    client.force_login(doctor)
+    form = {"medicine_name": "Metformin", "dosage": "500 mg", "frequency": "½-0-½", "dose_unit": "tablet",
+            "duration": "5 days"}  # fmt: skip
+    added_on_the_page = client.post(reverse("opd:add_item", args=[session.pk]), form, headers=HTMX)
+    assert "Added Metformin." in added_on_the_page.content.decode()
+    prescription = PrescriptionItem.objects.get().prescription
+    api = api_as(doctor)
+    path = f"/api/v1/prescriptions/{prescription.pk}/items/"
+    body = {"session": session.pk, "medicine_name": "Glimepiride", "dosage": "1 mg", "dose_pattern": "1½-0-½",
+            "dose_unit": "tablet", "duration_value": 5, "duration_unit": "days"}  # fmt: skip
+    added = api.post(path, body, format="json")
+    assert added.status_code == 201, added.json()
+    assert added.json()["dose_pattern"] == "1½-0-½"
+    again = api.post(path, body | {"medicine_name": "Voglibose", "dose_pattern": added.json()["dose_pattern"]},
+                     format="json")  # fmt: skip
+    assert again.status_code == 201, again.json()
+    assert sorted(PrescriptionItem.objects.values_list("dose_pattern", flat=True)) == ["1½-0-½", "1½-0-½", "½-0-½"]
