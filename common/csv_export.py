@@ -13,6 +13,12 @@ def neutralise(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
+def restore(text: str) -> str:
+    """A cell read back from a CSV that `neutralise` wrote: its defusing quote taken off again, so an
+    export edited in a spreadsheet imports back to the same values."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
+
+
 class _Line:
     """csv.writer wants a file; this one hands each written line back instead of keeping it."""
 

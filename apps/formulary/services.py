@@ -15,6 +15,7 @@ from apps.formulary.models import FormularyEntry, MedicineForm
 from apps.formulary.selectors import forget_index
 from apps.hospitals.models import Hospital
 from common import dosing
+from common.csv_export import neutralise, restore
 from common.exceptions import Invalid
 from common.permissions import can_manage_formulary, ensure_same_hospital, require
 from common.validation import clean_text, full_clean_or_raise
@@ -196,7 +197,7 @@ class ImportReport:
 
 
 def _row_values(row: dict[str, str | None]) -> dict[str, Any]:
-    values: dict[str, Any] = {name: (row.get(name) or "").strip() for name in CSV_COLUMNS}
+    values: dict[str, Any] = {name: restore((row.get(name) or "").strip()) for name in CSV_COLUMNS}
     for name in ("pack_size", "default_duration_value"):
         text = values[name]
         if text == "":
@@ -288,10 +289,11 @@ def import_formulary_csv(*, by: User, text: str) -> ImportReport:
 
 
 def export_formulary_csv(entries: Any) -> str:
-    """The entries as CSV in the import's columns (so an export, edited, imports back)."""
+    """The entries as CSV in the import's columns (so an export, edited, imports back), each cell that a
+    spreadsheet would run as a formula defused (SPEC §7; the import takes the defusing off again)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
-        writer.writerow(["" if getattr(entry, name) is None else getattr(entry, name) for name in CSV_COLUMNS])
+        writer.writerow([neutralise(getattr(entry, name)) for name in CSV_COLUMNS])
     return out.getvalue()

@@ -1,5 +1,7 @@
 """The formulary: NLEM load, the admin's edits, CSV import with its dry run, and the doctor's search."""
 
+import csv
+import io
 import time
 
 import pytest
@@ -170,3 +172,14 @@ class TestSearch:
             times.append(time.perf_counter() - start)
         times.sort()
         assert times[int(len(times) * 0.95)] < 0.030
+
+
+def test_the_export_defuses_cells_a_spreadsheet_would_run_and_imports_back_to_the_same_entry(hospital_admin):
+    hospital = hospital_admin.hospital
+    FormularyEntryFactory(hospital=hospital, generic_name='=HYPERLINK("http://evil")', brand_names="+cmd,-x,@y")
+    exported = services.export_formulary_csv(selectors.formulary_list(hospital=hospital))
+    row = next(csv.DictReader(io.StringIO(exported)))
+    assert (row["generic_name"], row["brand_names"]) == ('\'=HYPERLINK("http://evil")', "'+cmd,-x,@y")
+    again = services.check_formulary_csv(hospital=hospital, text=exported)
+    assert (again.ok, again.created, again.updated) == (True, 0, 1)
+    assert again.entries[0].brand_names == "+cmd,-x,@y"
