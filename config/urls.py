@@ -1,10 +1,11 @@
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from common import health
+from common.error_views import api_endpoint_not_found
 
 urlpatterns = [
     # For the load balancer: liveness and readiness, no login (see docs/operations.md).
@@ -36,6 +37,8 @@ urlpatterns = [
 # The read-only admin (apps/accounts/admin_site.py) exists only where the operator turns it on.
 if settings.DJANGO_ADMIN_ENABLED:
     urlpatterns.append(path("admin/", admin.site.urls))
+# Last: an /api/ path no route above took is the API's JSON 404, never a redirect (common.error_views).
+urlpatterns.append(re_path(r"^api/", api_endpoint_not_found))
 
 handler400 = "common.error_views.bad_request"
 handler404 = "common.error_views.page_not_found"

@@ -233,6 +233,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
+    "DEFAULT_METADATA_CLASS": "common.metadata.EndpointMetadata",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token_failures": env("API_TOKEN_FAILURE_RATE", default="10/min")},
     "COERCE_DECIMAL_TO_STRING": False,
