@@ -72,11 +72,30 @@ def refuse_a_body(data: Any) -> None:
     raise serializers.ValidationError({"non_field_errors": [NO_BODY]})
 
 
+def _refuse_unknown_parameters(params, *, fields) -> None:
+    """A 400 naming each query parameter that is neither one of `fields` nor the paginators', and each of
+    `fields` sent blank that may not be."""
+    refused = {str(name): [UNKNOWN_FIELD] for name in params if name not in fields and name not in PAGING_PARAMETERS}
+    refused |= {
+        name: [BLANK_FILTER]
+        for name, field in fields.items()
+        if params.get(name) == "" and not getattr(field, "allow_blank", False)
+    }
+    if refused:
+        raise serializers.ValidationError(refused)
+
+
 class ApiView(GenericAPIView):
     """Base of every API view: parse input with one serializer, call one service or selector, answer with another."""
 
+    # The GET's query-string filters, read by `query()`. A GET of a view without any takes only the
+    # paginators' parameters: `/users/?foo=1` is a 400 naming `foo` like `/visits/?foo=1`, not ignored.
+    query_class: type[serializers.Serializer] | None = None
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, role, throttles: 401/403/429 come first
+        if request.method == "GET" and self.query_class is None:
+            _refuse_unknown_parameters(request.query_params, fields={})
         # Parse the body now (common.parsers.JSONParser), so a malformed, too deep or oversized one is
         # refused by every endpoint, also by those that read no body (follow-up, close, print).
         try:
@@ -95,24 +114,16 @@ class ApiView(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def query(self, serializer_class) -> dict:
-        """Validated query-string filters (a bad filter is a 400, not an empty list). A parameter that is
-        neither a filter nor the paginator's (`cursor`, `page`, `page_size`, `format`) is a 400 naming it:
-        `?patinet=5` must not answer every visit. A filter sent blank (`?status=`) is a 400 unless it may be
-        blank: left out, it filters nothing."""
+    def query(self) -> dict:
+        """The query string validated by `query_class` (a bad filter is a 400, not an empty list). A parameter
+        that is neither a filter nor the paginator's (`cursor`, `page`, `page_size`, `format`) is a 400 naming
+        it: `?patinet=5` must not answer every visit. A filter sent blank (`?status=`) is a 400 unless it may
+        be blank: left out, it filters nothing."""
+        if self.query_class is None:
+            raise TypeError(f"{type(self).__name__} declares no query_class.")
         params = self.request.query_params
-        serializer = serializer_class(data=params, context={"request": self.request})
-        fields = serializer.fields
-        refused = {
-            str(name): [UNKNOWN_FIELD] for name in params if name not in fields and name not in PAGING_PARAMETERS
-        }
-        refused |= {
-            name: [BLANK_FILTER]
-            for name, field in fields.items()
-            if params.get(name) == "" and not getattr(field, "allow_blank", False)
-        }
-        if refused:
-            raise serializers.ValidationError(refused)
+        serializer = self.query_class(data=params, context={"request": self.request})
+        _refuse_unknown_parameters(params, fields=serializer.fields)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

@@ -9,6 +9,8 @@ from django.apps import apps
 
 from common.constants import Role
 from tests.api_world import MEDICINE, build_world
+from tests.test_api_permissions import MATRIX, ROLES
+from tests.test_no_500_input import _ids
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +256,25 @@ def test_a_misspelt_filter_is_refused_by_name_not_ignored(world, api_as):
     # `?patinet=` ignored would answer every visit of the hospital as if they were the patient's.
     answer = api_as(world.receptionist).get(f"/api/v1/visits/?patinet={world.patient.pk}")
     assert (answer.status_code, answer.json()["patinet"]) == (400, ["Unknown field: this endpoint does not take it."])
+
+
+# Every GET of the permission matrix, with the first role that may read it (200).
+READS = [
+    (path, ROLES[statuses.index("200")])
+    for method, path, _, *statuses in MATRIX
+    if method == "GET" and "200" in statuses
+]
+
+
+@pytest.mark.parametrize(("path", "role"), READS, ids=[path for path, _ in READS])
+def test_every_read_refuses_a_parameter_it_does_not_take(world, api_as, path, role):
+    """Also the reads with no filter at all (`/users/`, `/queue/`, a detail): ignored, `?foo=` looked accepted."""
+    client = api_as(world.root if role == "super_admin" else getattr(world, role))
+    url = "/api/v1" + path.format(**_ids(world))
+    answer = client.get(url, {"surely_not_a_filter": "1"})
+    assert answer.status_code == 400, (url, answer.content)
+    assert answer.json()["surely_not_a_filter"] == ["Unknown field: this endpoint does not take it."]
+    assert answer.json()["code"] == "invalid"
 
 
 def test_the_paginators_parameters_pass_beside_the_filters(world, api_as):

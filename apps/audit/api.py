@@ -9,6 +9,7 @@ from common.permissions import can_read_audit
 
 
 class AuditEventListApi(ApiView):
+    query_class = AuditFilter
     permission_classes = [role_permission(can_read_audit)]
     pagination_class = KeysetPagination
 
@@ -19,4 +20,4 @@ class AuditEventListApi(ApiView):
         errors=(400,),
     )
     def get(self, request):
-        return self.respond_page(AuditEventOutput, audit_event_list(by=request.user, **self.query(AuditFilter)))
+        return self.respond_page(AuditEventOutput, audit_event_list(by=request.user, **self.query()))

@@ -49,6 +49,7 @@ def _bill(request, pk):
 
 
 class BillListApi(ApiView):
+    query_class = BillFilter
     permission_classes = [role_permission(can_read_bills, write=can_bill)]
     pagination_class = KeysetPagination
 
@@ -56,7 +57,7 @@ class BillListApi(ApiView):
         summary="Bills, newest first, with lines and payments", parameters=[BillFilter], response=BillOutput(many=True)
     )
     def get(self, request):
-        filters = self.query(BillFilter)
+        filters = self.query()
         bills = selectors.bill_list(
             hospital=request.user.hospital,
             visit_id=filters.get("visit"),
@@ -187,6 +188,7 @@ def cash_for(request, filters: dict):
 
 
 class CashApi(ApiView):
+    query_class = CashFilter
     permission_classes = [role_permission(can_read_bills)]
 
     @api_doc(
@@ -198,7 +200,7 @@ class CashApi(ApiView):
         errors=(400, 404),
     )
     def get(self, request):
-        filters = self.query(CashFilter)
+        filters = self.query()
         if filters.get("until") and filters.get("date") and filters["until"] < filters["date"]:
             raise Invalid.on_field("until", "The range ends before it starts.")
         return self.respond(CashOutput, cash_for(request, filters))

@@ -64,6 +64,7 @@ class RecordApi(ApiView):
 
 
 class IcdSearchApi(ApiView):
+    query_class = IcdQuery
     permission_classes = [role_permission(can_search_icd10)]
     pagination_class = None  # a ranked list of at most 20: page 2 of a search nobody reads
 
@@ -74,7 +75,7 @@ class IcdSearchApi(ApiView):
         errors=(400,),
     )
     def get(self, request):
-        q = self.query(IcdQuery)["q"]
+        q = self.query()["q"]
         return Response(IcdCodeOutput(selectors.icd10_search(hospital=request.user.hospital, q=q), many=True).data)
 
 
@@ -91,11 +92,12 @@ class PickListsApi(ApiView):
 
 
 class PickListEntryListApi(ApiView):
+    query_class = PickListQuery
     permission_classes = [role_permission(can_manage_pick_lists)]
 
     @api_doc(summary="The hospital's own list lines, active and retired", response=PickListEntryOutput(many=True))
     def get(self, request):
-        kind = self.query(PickListQuery).get("kind")
+        kind = self.query().get("kind")
         return self.respond_page(
             PickListEntryOutput, selectors.pick_list_entries(hospital=request.user.hospital, kind=kind)
         )

@@ -15,6 +15,7 @@ FormularyPermission = role_permission(can_read_formulary, write=can_manage_formu
 
 
 class FormularyListApi(ApiView):
+    query_class = EntryFilter
     permission_classes = [FormularyPermission]
 
     @api_doc(
@@ -23,7 +24,7 @@ class FormularyListApi(ApiView):
         response=EntryOutput(many=True),
     )
     def get(self, request):
-        filters = self.query(EntryFilter)
+        filters = self.query()
         entries = selectors.formulary_list(hospital=request.user.hospital, q=filters.get("q", ""))
         return self.respond_page(EntryOutput, entries)
 
@@ -55,6 +56,7 @@ class FormularyDetailApi(ApiView):
 
 
 class FormularySearchApi(ApiView):
+    query_class = SearchFilter
     permission_classes = [FormularyPermission]
     pagination_class = None
 
@@ -65,7 +67,7 @@ class FormularySearchApi(ApiView):
         errors=(400,),
     )
     def get(self, request):
-        q = self.query(SearchFilter)["q"]
+        q = self.query()["q"]
         entries = selectors.formulary_search(hospital=request.user.hospital, q=q)
         return Response(EntryOutput(entries, many=True).data)
 

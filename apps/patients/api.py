@@ -20,6 +20,7 @@ PatientPermission = role_permission(can_search_patients, write=can_register_pati
 
 
 class PatientListApi(ApiView):
+    query_class = PatientFilter
     permission_classes = [PatientPermission]
 
     @api_doc(
@@ -29,7 +30,7 @@ class PatientListApi(ApiView):
         errors=(400,),
     )
     def get(self, request):
-        filters = self.query(PatientFilter)
+        filters = self.query()
         patients = selectors.patient_search(hospital=request.user.hospital, q=filters.get("q", ""), limit=None)
         return self.respond_page(PatientOutput, patients)
 

@@ -23,6 +23,7 @@ class PharmacyApi(ApiView):
 
 
 class DispenseRecordListApi(PharmacyApi):
+    query_class = DispenseRecordFilter
     pagination_class = KeysetPagination
 
     @api_doc(
@@ -32,7 +33,7 @@ class DispenseRecordListApi(PharmacyApi):
         errors=(400,),
     )
     def get(self, request):
-        status_filter = self.query(DispenseRecordFilter).get("status")
+        status_filter = self.query().get("status")
         records = selectors.dispense_record_list(hospital=request.user.hospital, status=status_filter)
         return self.respond_page(DispenseRecordOutput, records)
 

@@ -30,6 +30,7 @@ class DoctorListApi(ApiView):
 
 
 class VisitListApi(ApiView):
+    query_class = VisitFilter
     permission_classes = [role_permission(can_read_visit, write=can_create_visit)]
     pagination_class = KeysetPagination
 
@@ -40,7 +41,7 @@ class VisitListApi(ApiView):
         errors=(400,),
     )
     def get(self, request):
-        filters = self.query(VisitFilter)
+        filters = self.query()
         visits = selectors.visit_list(
             hospital=request.user.hospital,
             doctor=request.user if has_role(request.user, Role.DOCTOR) else None,
