@@ -21,7 +21,7 @@ def _records(hospital: Hospital) -> QuerySet[DispenseRecord]:
             "prescription",
             "prescription__visit",
             "prescription__visit__patient",
-            "prescription__visit__doctor",
+            "session__doctor",
             "prescription__visit__vitals",
         )
         .prefetch_related(
@@ -42,13 +42,13 @@ _LIST_COLUMNS = (
     *("hospital", "created_at", "prescription", "session", "is_printed", "printed_at", "print_count"),
     *("is_dispensed", "dispensed_at", "dispensed_by", "dispensed_by__username"),
     *("session__session_number", "session__completed_at"),
-    *("prescription__created_at", "prescription__visit", "prescription__visit__patient", "prescription__visit__doctor"),
+    *("prescription__created_at", "prescription__visit", "prescription__visit__patient", "session__doctor"),
     *(f"prescription__visit__patient__{name}" for name in ("mrn_number", "full_name", "age", "gender", "phone_number")),
     *(
         f"prescription__visit__patient__{name}"
         for name in ("address", "preferred_language", "created_at", "updated_at")
     ),
-    *(f"prescription__visit__doctor__{name}" for name in ("username", "first_name", "last_name", "role")),
+    *(f"session__doctor__{name}" for name in ("username", "first_name", "last_name", "role")),
     *(f"prescription__visit__vitals__{name}" for name in ("height_cm", "weight_kg", "bp_systolic", "bp_diastolic")),
     *("prescription__visit__vitals__pulse_rate", "prescription__visit__vitals__temperature_c"),
 )
@@ -71,7 +71,7 @@ def _record_list(hospital: Hospital) -> QuerySet[DispenseRecord]:
             "session",
             "dispensed_by",
             "prescription__visit__patient",
-            "prescription__visit__doctor",
+            "session__doctor",
             "prescription__visit__vitals",
         )
         .only(*_LIST_COLUMNS)

@@ -29,7 +29,8 @@ class RecordAllergiesOutput(serializers.ListSerializer):
 class DispenseRecordOutput(serializers.ModelSerializer):
     session_number = serializers.IntegerField(source="session.session_number", read_only=True)
     patient = PatientOutput(source="prescription.visit.patient", read_only=True)
-    doctor = DoctorOutput(source="prescription.visit.doctor", read_only=True)
+    # The session's doctor wrote and signs this prescription; the visit's may since be another (a move).
+    doctor = DoctorOutput(source="session.doctor", read_only=True)
     vitals = VitalsOutput(source="prescription.visit.vitals", read_only=True)
     prescription = PrescriptionOutput(read_only=True)
     items = CoveredItemsOutput(

@@ -7,7 +7,7 @@ from apps.consultations.services import update_consultation_record
 from apps.opd.services import complete_consultation, start_consultation
 from apps.pharmacy.models import DispenseRecord
 from apps.prescriptions.services import add_prescription_item
-from apps.visits.services import create_visit_with_vitals
+from apps.visits.services import create_visit_with_vitals, move_visit, start_follow_up
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,34 @@ def test_a_review_after_the_visits_validity_is_not_called_a_follow_up_of_it(clie
     html = client.get(reverse("pharmacy:print_view", args=[printed.pk])).content.decode()
     assert "Follow-up:" in html
     assert "a follow-up of this visit" not in html
+
+
+def test_after_a_follow_up_moves_to_another_doctor_the_first_sessions_print_still_carries_its_own_doctor(
+    client, api_as, medical_staff, receptionist, printed, doctor, other_doctor
+):
+    # The doctor who wrote and signs session 1's prescription, whatever doctor the visit has since.
+    type(doctor).objects.filter(pk=doctor.pk).update(registration_number="MMC/111", signature_text="Signed A. Rao")
+    type(doctor).objects.filter(pk=other_doctor.pk).update(
+        first_name="Vikram", last_name="Singh", registration_number="DMC/222", signature_text="Signed V. Singh"
+    )
+    follow_up = start_follow_up(by=receptionist, visit=printed.session.visit)
+    move_visit(by=receptionist, visit=follow_up.visit, doctor=other_doctor)
+
+    client.force_login(medical_staff)
+    for page in ("pharmacy:print_view", "pharmacy:detail", "pharmacy:labels"):
+        html = client.get(reverse(page, args=[printed.pk])).content.decode()
+        assert "Asha Rao" in html, page
+        assert "Vikram Singh" not in html, page
+    printed_html = client.get(reverse("pharmacy:print_view", args=[printed.pk])).content.decode()
+    assert ("MMC/111" in printed_html, "Signed A. Rao" in printed_html, "DMC/222" in printed_html) == (
+        True,
+        True,
+        False,
+    )
+    listed = client.get(reverse("pharmacy:list")).content.decode()
+    assert "Asha Rao" in listed
+    assert "Vikram Singh" not in listed
+    api = api_as(medical_staff)
+    assert api.get(f"/api/v1/pharmacy/dispense-records/{printed.pk}/").json()["doctor"]["id"] == doctor.pk
+    records = api.get("/api/v1/pharmacy/dispense-records/").json()["results"]
+    assert [r["doctor"]["id"] for r in records if r["id"] == printed.pk] == [doctor.pk]
