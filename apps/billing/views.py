@@ -165,10 +165,15 @@ class BillVisitView(RoleRequiredMixin, DomainErrorMixin, View):
         return redirect("billing:bill", bill.pk)
 
 
+PAYMENT_NOT_TAKEN = "To take this payment, press “Create visit and bill”; to bill later, leave it empty."
+
+
 class VisitWithBillView(PatientChartView):
-    """The new-visit form's "Create visit and bill" button: the visit (visits' own form and service), then its
-    bill and, if an amount is given, the payment. The fee part is checked first, so a bad payment input
-    creates nothing; each step is its own service and audit event."""
+    """The new-visit form's buttons: "Create visit and bill" makes the visit (visits' own form and service),
+    then its bill and, if an amount is given, the payment; "Create visit" (`bill=later`) only the visit. The
+    fee part is checked first, so a bad payment input creates nothing, and an amount typed in "Paid now" is
+    refused by "Create visit" rather than dropped (the desk would have taken money nothing records); each
+    step is its own service and audit event."""
 
     role_check = can_bill
 
@@ -181,11 +186,18 @@ class VisitWithBillView(PatientChartView):
 
     def create_visit(self, form):
         fee_form = forms.VisitFeeForm(self.request.POST)
-        if not (form.is_valid() & fee_form.is_valid()):
+        bill_later = self.request.POST.get("bill") == "later"
+        valid = form.is_valid() & fee_form.is_valid()
+        if valid and bill_later and fee_form.cleaned_data["pay_amount"]:
+            fee_form.add_error("pay_amount", PAYMENT_NOT_TAKEN)
+            valid = False
+        if not valid:
             return self.render_to_response(self.get_context_data(visit_form=form, fee_form=fee_form), status=400)
         outcome = super().create_visit(form)
         if not isinstance(outcome, Done):
             outcome.context_data["fee_form"] = fee_form
+            return outcome
+        if bill_later:
             return outcome
         visit = selectors.latest_visit_of(hospital=self.request.user.hospital, patient=self.patient)
         bill = services.create_bill(by=self.request.user, visit=visit)

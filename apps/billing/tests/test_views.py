@@ -3,6 +3,7 @@ day's cash with its close and CSV, the visit form's fee part, the queue's paid b
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -139,9 +140,30 @@ def test_a_bad_fee_input_creates_no_visit_and_keeps_the_form(client, w):
     assert not w.patient3.visits.exists()
 
 
+def test_create_visit_alone_refuses_an_amount_typed_in_paid_now_and_keeps_the_form(client, w):
+    # Dropped without a word, the desk would have taken money that nothing records.
+    client = as_user(client, w.receptionist)
+    form = {"patient": w.patient3.pk, "doctor": w.doctor2.pk, "pay_amount": "400", "pay_mode": "cash",
+            "pulse_rate": "88", "bill": "later", "submission_token": new_token()}  # fmt: skip
+    answer = client.post(reverse("billing:visit_with_bill", args=[w.patient3.pk]), form)
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "To take this payment, press “Create visit and bill”" in page
+    assert 'value="400"' in page
+    assert 'value="88"' in page
+    assert not w.patient3.visits.exists()
+    # Left empty, it makes the visit and no bill.
+    made = client.post(reverse("billing:visit_with_bill", args=[w.patient3.pk]),
+                       form | {"pay_amount": "", "submission_token": new_token()}, follow=True)  # fmt: skip
+    assert "Visit created for" in made.content.decode()
+    assert w.patient3.visits.count() == 1
+    assert not Bill.objects.filter(patient=w.patient3).exists()
+
+
 def test_the_patient_page_offers_the_fee_part_and_billing_later(client, w):
     page = as_user(client, w.receptionist).get(reverse("visits:patient", args=[w.patient3.pk])).content.decode()
     assert "Create visit and bill" in page
+    assert re.search(r'name="bill"\s+value="later">Create visit</button>', page)
     answer = client.post(reverse("billing:bill_visit", args=[w.waiting.visit_id]), follow=True)
     assert "Bill #" in answer.content.decode()
 
