@@ -29,7 +29,7 @@ from common.permissions import (
     can_read_bills,
     can_refund,
 )
-from common.submissions import Done
+from common.submissions import Done, submit_once
 
 
 class BillPageMixin(RoleRequiredMixin, DomainErrorMixin):
@@ -65,16 +65,21 @@ class BillView(BillPageMixin, View):
 
 
 class BillActionView(BillPageMixin, View):
-    """POST one form of the bill page to one service; on an error the page comes back with the input kept."""
+    """POST one form of the bill page to one service; on an error the page comes back with the input kept.
+
+    Once per form sent (`submit_once`): the same payment or discount sent again — a retry on a bad
+    connection, the page open in two tabs — is answered "already sent" instead of a second receipt.
+    """
 
     form_name: str
-    success = ""
 
     def make_form(self, data):
         return getattr(forms, self.form_class)(data)
 
     def post(self, request, pk):
-        form = self.make_form(request.POST)
+        return submit_once(request, lambda: self.submit(self.make_form(request.POST)))
+
+    def submit(self, form) -> Done | TemplateResponse:
         if form.is_valid():
             try:
                 result = self.act(form.cleaned_data)
@@ -83,13 +88,9 @@ class BillActionView(BillPageMixin, View):
             except DomainError as error:
                 add_domain_error(form, error)
             else:
-                messages.success(request, self.message(result))
-                return self.after(result)
+                return Done(reverse("billing:bill", args=[self.bill.pk]), self.message(result))
         self.__dict__.pop("bill", None)
         return self.bill_page(status=400, **{self.form_name: form})
-
-    def after(self, result):
-        return redirect("billing:bill", self.bill.pk)
 
 
 class PayView(BillActionView):

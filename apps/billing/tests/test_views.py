@@ -69,6 +69,27 @@ def test_the_bill_page_shows_the_balance_and_a_payment_shows_its_receipt(client,
     assert "₹0.00" in page
 
 
+@pytest.mark.parametrize(
+    ("name", "form", "count"),
+    [
+        ("billing:pay", {"amount": "50", "mode": "cash"}, lambda w: Payment.objects.filter(bill=w.bill).count()),
+        ("billing:discount", {"amount": "10", "reason": "staff"}, lambda w: w.bill.lines.filter(amount__lt=0).count()),
+    ],
+    ids=["payment", "discount"],
+)
+def test_the_same_bill_form_sent_twice_writes_once(client, w, name, form, count):
+    # A retry on a bad connection, or the page open in two tabs: one receipt, one discount.
+    client = as_user(client, w.hospital_admin if name == "billing:discount" else w.receptionist)
+    page = client.get(reverse("billing:bill", args=[w.bill.pk])).content.decode()
+    assert page.count('name="submission_token"') >= 2
+    sent = form | {"submission_token": new_token()}
+    first = client.post(reverse(name, args=[w.bill.pk]), sent, follow=True)
+    again = client.post(reverse(name, args=[w.bill.pk]), sent, follow=True)
+    assert first.status_code == again.status_code == 200
+    assert "This form was already sent; nothing was saved twice." in again.content.decode()
+    assert count(w) == 1
+
+
 def test_a_bad_payment_keeps_what_was_typed_and_says_why(client, w):
     answer = as_user(client, w.receptionist).post(
         reverse("billing:pay", args=[w.bill.pk]), {"amount": "12.345", "mode": "upi", "reference": "KEEP-ME"}
