@@ -429,7 +429,9 @@ LAST_NAME = TextRule("Last name", required=False, max_chars=150)
 
 # Prescription items.
 MEDICINE_NAME = TextRule("Medicine", max_chars=200, required_text="Enter the medicine's name.")
-DOSAGE = TextRule("Dosage", max_chars=100, help='e.g. "500 mg"')
-FREQUENCY = TextRule("Frequency", max_chars=50, help='e.g. "1-0-1", "BD"')
+# Named as the doctor's form and the tables name them (the API's fields keep `dosage` and `frequency`):
+# "Enter the dosage." under a field labelled Strength sent the doctor looking for a field that is not there.
+DOSAGE = TextRule("Strength", max_chars=100, help='e.g. "500 mg"')
+FREQUENCY = TextRule("Dose", max_chars=50, help='e.g. "1-0-1", "BD"')
 DURATION = TextRule("Duration", max_chars=50, help='e.g. "5 days"')
 INSTRUCTIONS = TextRule("Instructions", required=False, max_chars=300, help="e.g. after food")

@@ -13,8 +13,8 @@ class ItemForm(BootstrapFormMixin, forms.Form):
     Each text is parsed by its rule (common.field_rules), as the API and the service do."""
 
     medicine_name = rules.MEDICINE_NAME.form_field(label="Medicine")
-    dosage = rules.DOSAGE.form_field(label="Strength", help_text="e.g. 500 mg")
-    frequency = rules.FREQUENCY.form_field(label="Dose", help_text="1-0-1, ½-0-½, 1-1-1-1, BD, SOS")
+    dosage = rules.DOSAGE.form_field(help_text="e.g. 500 mg")
+    frequency = rules.FREQUENCY.form_field(help_text="1-0-1, ½-0-½, 1-1-1-1, BD, SOS")
     dose_unit = forms.ChoiceField(choices=DoseUnit.choices, label="Unit", initial=DoseUnit.TABLET, required=False)
     food_relation = forms.ChoiceField(choices=[("", "—"), *FoodRelation.choices], required=False, label="Food")
     duration = rules.DURATION.form_field(help_text="5 days, 2 weeks, continue")

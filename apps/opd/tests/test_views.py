@@ -124,7 +124,7 @@ def test_a_missing_field_keeps_the_other_input(client, doctor, session):
     response = client.post(reverse("opd:add_item", args=[session.pk]), MEDICINE | {"dosage": ""})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Enter the dosage." in page  # the field rule's message (common.field_rules), as the API's
+    assert "Enter the strength." in page  # the field rule's message (common.field_rules), as the API's
     assert 'value="Paracetamol"' in page
 
 
@@ -222,7 +222,7 @@ class TestPrescriptionWithHtmx:
         fragment = response.content.decode()
         # 200 so that htmx swaps it in: the error is inside the section.
         assert response.status_code == 200
-        assert "Enter the frequency." in fragment
+        assert "Enter the dose." in fragment
         assert 'value="Paracetamol"' in fragment
         assert 'value="500 mg"' in fragment
         assert not PrescriptionItem.objects.exists()
