@@ -37,6 +37,16 @@ def formulary_list(*, hospital: Hospital, q: str = "", active: bool | None = Non
     return entries.order_by("generic_name", "strength", "form", "id")
 
 
+def formulary_entry_named(*, hospital_id: int, name: str, strength: str) -> FormularyEntry | None:
+    """The one active entry a medicine written out in full names, without a pick from the suggestions: its
+    generic name in any case and, when one is written, its strength ("10mg" is "10 mg"). None when no entry
+    or several (two forms of one strength) match."""
+    entries = FormularyEntry.objects.filter(hospital_id=hospital_id, is_active=True, generic_name__iexact=name)
+    compact = "".join(strength.split()).lower()
+    matching = [entry for entry in entries[:10] if not compact or "".join(entry.strength.split()).lower() == compact]
+    return matching[0] if len(matching) == 1 else None
+
+
 def formulary_get(*, hospital: Hospital, entry_id: int) -> FormularyEntry:
     try:
         return FormularyEntry.objects.get(hospital=hospital, pk=int(entry_id))

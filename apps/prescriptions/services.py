@@ -7,6 +7,7 @@ from apps.accounts.models import User
 from apps.audit.services import record_event
 from apps.consultations.models import ConsultationSession
 from apps.formulary.models import FormularyEntry
+from apps.formulary.selectors import formulary_entry_named
 from apps.patients.allergy_matching import matching_allergies
 from apps.patients.models import PatientAllergy
 from apps.patients.selectors import active_allergies
@@ -228,9 +229,14 @@ def add_prescription_item(
     structured dose (dose_pattern, dose_unit, food_relation, duration_value, duration_unit) from
     which the frequency and duration texts and the quantity to dispense are derived.
     With a `formulary_entry` (of the session's hospital, active), its generic name, strength and
-    unit fill what is not given and its pack size rounds the quantity; without one the item is
-    marked uncatalogued.
+    unit fill what is not given and its pack size rounds the quantity. Without one, a medicine written
+    out as an entry's generic name (and strength, when given) is that entry; anything else is marked
+    uncatalogued (SPEC §10: only what the formulary does not hold).
     """
+    if formulary_entry is None and medicine_name:
+        formulary_entry = formulary_entry_named(
+            hospital_id=session.hospital_id, name=clean_text(medicine_name), strength=clean_text(dosage)
+        )
     if formulary_entry is not None:
         if formulary_entry.hospital_id != session.hospital_id:
             raise Invalid.on_field("formulary_entry", "No such formulary entry.")

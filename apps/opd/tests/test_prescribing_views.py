@@ -6,6 +6,7 @@ from django.urls import reverse
 from apps.consultations.tests.factories import ConsultationSessionFactory
 from apps.formulary.tests.factories import FormularyEntryFactory
 from apps.prescriptions.models import PrescriptionItem
+from apps.prescriptions.services import stop_prescription_item
 from apps.visits.tests.factories import PatientVitalsFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,24 @@ def test_picking_fills_the_form_and_adding_computes_the_quantity_in_packs(client
     assert "Added Paracetamol." in answer.content.decode()
     item = PrescriptionItem.objects.get()
     assert (item.formulary_entry, item.is_uncatalogued, item.quantity) == (paracetamol, False, 15)  # 9 → a strip
+
+
+def test_a_formulary_medicine_written_out_without_a_pick_is_the_catalogues_not_uncatalogued(
+    client, api_as, doctor, session, paracetamol
+):
+    # SPEC §10 marks uncatalogued only what the formulary does not hold; the doctor need not click a suggestion.
+    client.force_login(doctor)
+    form = {"medicine_name": "paracetamol", "dosage": "650mg", "frequency": "1-1-1", "dose_unit": "tablet",
+            "duration": "3 days"}  # fmt: skip
+    client.post(reverse("opd:add_item", args=[session.pk]), form)
+    item = PrescriptionItem.objects.get()
+    assert (item.formulary_entry, item.is_uncatalogued, item.quantity) == (paracetamol, False, 15)  # in strips
+    # Another strength than the catalogue's is not that entry.
+    body = {"session": session.pk, "medicine_name": "Paracetamol", "dosage": "500 mg", "frequency": "1-0-1",
+            "duration": "3 days"}  # fmt: skip
+    stop_prescription_item(by=doctor, session=session, medicine_name="Paracetamol")
+    added = api_as(doctor).post(f"/api/v1/prescriptions/{item.prescription_id}/items/", body, format="json")
+    assert (added.status_code, added.json()["is_uncatalogued"], added.json()["formulary_entry"]) == (201, True, None)
 
 
 def test_a_medicine_typed_outside_the_formulary_is_marked_uncatalogued(client, doctor, session, paracetamol):
