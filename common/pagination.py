@@ -26,27 +26,43 @@ from rest_framework.request import Request
 PAGE_SIZE_MESSAGE = "Enter a whole number from 1 up (at most {max} are sent)."
 
 
+def _whole_from_one(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) >= 1
+
+
 class StrictPageSize:
     """`?page_size=` that is not a whole number from 1 is a 400 naming it, not quietly the default
     (strict input, issue 14 §12); above the maximum it is the maximum. The web pages are lenient."""
 
-    strict_page_size = True
+    strict_paging = True
     page_size_query_param: str
     max_page_size: int
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None or not self.strict_page_size:
+        if raw is None or not self.strict_paging:
             return super().get_page_size(request)  # type: ignore[misc]  # the paginator's, after this mixin
-        if not (raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) >= 1):
+        if not _whole_from_one(raw):
             raise BadInput({"page_size": [PAGE_SIZE_MESSAGE.format(max=self.max_page_size)]})
         return min(int(raw), self.max_page_size)
 
 
+PAGE_MESSAGE = "Enter a whole number from 1 up."
+
+
 class Pagination(StrictPageSize, PageNumberPagination):
+    """DRF's page numbers, with `?page=` that is not a whole number from 1 (`abc`, `0`, `-1`) a 400 naming it
+    (SPEC §4: invalid input is a 400); a page past the last is DRF's 404 "Invalid page"."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if self.strict_paging and raw is not None and not _whole_from_one(raw) and raw not in self.last_page_strings:
+            raise BadInput({self.page_query_param: [PAGE_MESSAGE]})
+        return super().get_page_number(request, paginator)
 
 
 class KeysetPagination(StrictPageSize, CursorPagination):
@@ -141,7 +157,7 @@ def keyset_page(request: HttpRequest, queryset: QuerySet, *, page_size: int) -> 
     """A page of `queryset` for a web list, paged like the API's history lists (KeysetPagination)."""
     paginator = KeysetPagination()
     paginator.page_size = page_size
-    paginator.strict_page_size = False
+    paginator.strict_paging = False
     try:
         rows = paginator.paginate_queryset(queryset, Request(request))
     except NotFound:  # a cursor mangled in an old link: the first page, as a person would want

@@ -277,6 +277,23 @@ def test_every_read_refuses_a_parameter_it_does_not_take(world, api_as, path, ro
     assert answer.json()["code"] == "invalid"
 
 
+@pytest.mark.parametrize("path", ["/patients/", "/users/", "/formulary/", "/queue/"])
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "9" * 30])
+def test_a_page_that_is_not_a_whole_number_from_1_is_a_400_naming_it(world, api_as, path, page):
+    user = {"/users/": world.hospital_admin, "/formulary/": world.doctor, "/queue/": world.doctor}
+    answer = api_as(user.get(path, world.receptionist)).get(f"/api/v1{path}", {"page": page})
+    assert (answer.status_code, answer.json()["page"], answer.json()["code"]) == (
+        400, ["Enter a whole number from 1 up."], "invalid"
+    )  # fmt: skip
+
+
+def test_a_page_past_the_last_is_still_drfs_404(world, api_as):
+    client = api_as(world.receptionist)
+    assert client.get("/api/v1/patients/", {"page": "last"}).status_code == 200
+    answer = client.get("/api/v1/patients/", {"page": "999"})
+    assert (answer.status_code, answer.json()["code"]) == (404, "not_found")
+
+
 def test_the_paginators_parameters_pass_beside_the_filters(world, api_as):
     answer = api_as(world.receptionist).get(f"/api/v1/visits/?patient={world.patient.pk}&page_size=1&format=json")
     assert answer.status_code == 200

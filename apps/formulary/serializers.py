@@ -62,7 +62,6 @@ class EntryInput(StrictInput):
 
 class EntryFilter(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100, help_text="Part of a generic or brand name")
-    page = serializers.IntegerField(required=False, min_value=1)
 
 
 class SearchFilter(serializers.Serializer):
