@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from apps.accounts.models import User
-from apps.consultations import icd10
 from apps.consultations.defaults import DEFAULT_PICK_LISTS
 from apps.consultations.models import (
     Complaint,
@@ -19,6 +18,7 @@ from apps.consultations.models import (
     PickListEntry,
 )
 from apps.hospitals.models import Hospital
+from common import icd10
 from common.constants import SessionStatus
 from common.exceptions import NoOpenSession, NotFound
 

@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.audit.services import record_event
-from apps.consultations import icd10
 from apps.consultations.defaults import DEFAULT_PICK_LISTS
 from apps.consultations.models import (
     ADVICE_LIMIT,
@@ -52,6 +51,7 @@ from apps.consultations.models import (
     PickListKind,
 )
 from apps.hospitals.models import Hospital
+from common import icd10
 from common.constants import SessionStatus
 from common.exceptions import Invalid, SessionNotOpen, SessionNotStarted
 from common.permissions import (

@@ -7,7 +7,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from apps.billing.selectors import collections_today, with_payment_status
-from apps.consultations import icd10
 from apps.consultations import services as queue_services
 from apps.consultations.defaults import DEFAULT_PICK_LISTS
 from apps.consultations.models import PickListKind
@@ -47,6 +46,7 @@ from apps.prescriptions.services import (
     update_template,
 )
 from apps.visits.selectors import patient_timeline
+from common import icd10
 from common.exceptions import Conflict, Invalid, NotFound
 from common.mixins import (
     DomainErrorMixin,

@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from apps.consultations import icd10
 from apps.consultations.models import IcdSynonym
 from apps.consultations.selectors import icd10_search
 from apps.consultations.services import add_icd_synonym, set_icd_synonym_status
+from common import icd10
 from common.exceptions import Invalid, PermissionDenied
 
 

@@ -6,7 +6,7 @@ in-memory index (`_index()`), so a search is a few dictionary and bisect look-up
 ~12,000 categories and subcategories, never a query. Chapters and blocks ("I", "A00-A09") are
 not diagnoses and are left out.
 
-Shorthand ("HTN" → I10) comes from `data/icd10_synonyms.csv`, shipped with the app, plus the
+Shorthand ("HTN" → I10) comes from `data/icd10_synonyms.csv`, shipped with the code, plus the
 hospital's own synonyms (`IcdSynonym`), which the selector passes in and which rank first.
 """
 
