@@ -6,6 +6,7 @@ from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from apps.patients.models import AllergyCategory, Patient, PatientAllergy
 from common import field_rules as rules
+from common import icd10
 from common.constants import Language
 from common.exceptions import Invalid
 from common.permissions import (
@@ -234,6 +235,13 @@ def _clean_allergy(allergy: PatientAllergy) -> None:
         for field in ("kind", "severity", "reaction"):
             if getattr(allergy, field):
                 errors[field] = ["A chronic condition has no kind, severity or reaction."]
+        if allergy.icd_code:
+            # Checked as the consultation record's diagnoses are, and kept in the classification's spelling.
+            entry = icd10.lookup(allergy.icd_code)
+            if entry is None:
+                errors["icd_code"] = [f"{allergy.icd_code} is not an ICD-10 code."]
+            else:
+                allergy.icd_code = entry.code
     try:
         full_clean_or_raise(allergy, exclude=["hospital", "patient", "created_by", "retired_by", *errors])
     except Invalid as error:

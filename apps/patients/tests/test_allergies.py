@@ -39,6 +39,10 @@ class TestRecord:
             by=receptionist, patient=patient, category="condition", substance=" Type 2   diabetes ", icd_code="e11"
         )
         assert (condition.substance, condition.icd_code, condition.kind) == ("Type 2 diabetes", "E11", "")
+        spelt_without_its_dot = record_allergy(
+            by=receptionist, patient=patient, category="condition", substance="Asthma", icd_code="j459"
+        )
+        assert spelt_without_its_dot.icd_code == "J45.9"  # the classification's spelling, as a diagnosis keeps it
 
     @pytest.mark.parametrize(
         ("values", "field"),
@@ -53,6 +57,8 @@ class TestRecord:
             ({"category": "condition", "substance": "Asthma", "severity": "severe"}, "severity"),
             ({"category": "condition", "substance": "Asthma", "reaction": "wheeze"}, "reaction"),
             ({"category": "illness", "substance": "Asthma"}, "category"),
+            ({"category": "condition", "substance": "Diabetes", "icd_code": "NOTACODE"}, "icd_code"),
+            ({"category": "condition", "substance": "Diabetes", "icd_code": "E11.99"}, "icd_code"),
         ],
     )
     def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(self, receptionist, patient, values, field):
