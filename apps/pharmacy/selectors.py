@@ -11,7 +11,10 @@ STATUSES = ("pending", "printed", "dispensed")
 
 
 def _records(hospital: Hospital) -> QuerySet[DispenseRecord]:
-    items = PrescriptionItem.objects.select_related("session", "stopped_in_session").order_by("created_at", "id")
+    # The formulary entry: the print names the medicine by its generic name (SPEC §9).
+    items = PrescriptionItem.objects.select_related("session", "stopped_in_session", "formulary_entry").order_by(
+        "created_at", "id"
+    )
     return (
         DispenseRecord.objects.filter(hospital=hospital)
         .select_related(

@@ -91,3 +91,26 @@ def test_after_a_follow_up_moves_to_another_doctor_the_first_sessions_print_stil
     assert api.get(f"/api/v1/pharmacy/dispense-records/{printed.pk}/").json()["doctor"]["id"] == doctor.pk
     records = api.get("/api/v1/pharmacy/dispense-records/").json()["results"]
     assert [r["doctor"]["id"] for r in records if r["id"] == printed.pk] == [doctor.pk]
+
+
+def test_a_formulary_medicine_prints_under_its_generic_name_in_capitals_then_as_written(
+    client, medical_staff, hospital, receptionist, doctor
+):
+    from apps.formulary.tests.factories import FormularyEntryFactory
+    from apps.patients.services import create_patient
+
+    entry = FormularyEntryFactory(hospital=hospital, generic_name="Paracetamol", strength="650 mg", form="tablet")
+    patient = create_patient(by=receptionist, full_name="Ravi Kumar", age=40, gender="M")
+    visit = create_visit_with_vitals(by=receptionist, patient=patient, doctor=doctor, vitals={})
+    session = start_consultation(by=doctor, session=visit.sessions.get())
+    add_prescription_item(by=doctor, session=session, medicine_name="Dolo", dosage="650 mg", frequency="1-0-1",
+                          duration="3 days", formulary_entry=entry)  # fmt: skip
+    add_prescription_item(by=doctor, session=session, medicine_name="Herbal tonic", dosage="10 ml", frequency="BD",
+                          duration="5 days")  # fmt: skip
+    complete_consultation(by=doctor, session=session)
+    client.force_login(medical_staff)
+    record = DispenseRecord.objects.get(session=session)
+    html = client.get(reverse("pharmacy:print_view", args=[record.pk])).content.decode()
+    assert '<strong data-testid="generic-name">PARACETAMOL</strong>' in html
+    assert html.index("PARACETAMOL") < html.index("Dolo")
+    assert "<strong>Herbal tonic</strong>" in html  # not in the formulary: as written
