@@ -227,14 +227,19 @@ def consultation_charge(*, session: ConsultationSession, settings: BillingSettin
     return LineKind.FOLLOW_UP, f"Follow-up (session {session.session_number}) inside validity: free", 0
 
 
-def _extra_lines(by: User, extras: Iterable[tuple[PriceItem, int]] | None) -> list[tuple[PriceItem, int]]:
+def _extra_lines(
+    by: User, extras: Iterable[tuple[PriceItem, int]] | None, *, fields: tuple[str, str] = ("extras", "extras")
+) -> list[tuple[PriceItem, int]]:
+    """The price-list lines checked; an error names `fields` (the item's, the quantity's) as the caller's input
+    calls them: a bill's `extras`, or a charge's `price_item` and `quantity`."""
+    item_field, quantity_field = fields
     lines = []
     for n, (item, quantity) in enumerate(extras or ()):
         ensure_same_hospital(by, item)
         if not item.is_active:
-            raise Invalid.on_field("extras", f"{item.name} is no longer on the price list.")
+            raise Invalid.on_field(item_field, f"{item.name} is no longer on the price list.")
         if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
-            raise Invalid.on_field("extras", f"Quantity of line {n + 1}: from 1 to {MAX_QUANTITY}.")
+            raise Invalid.on_field(quantity_field, f"Quantity of line {n + 1}: from 1 to {MAX_QUANTITY}.")
         lines.append((item, quantity))
     return lines
 
@@ -328,7 +333,7 @@ def add_charge(*, by: User, bill: Bill, price_item: PriceItem, quantity: int = 1
     a quantity outside 1–20 (Invalid); a cancelled bill (BillCancelled). Audit: bill.charge."""
     require(can_bill(by))
     ensure_same_hospital(by, bill)
-    [(item, quantity)] = _extra_lines(by, [(price_item, quantity)])
+    [(item, quantity)] = _extra_lines(by, [(price_item, quantity)], fields=("price_item", "quantity"))
     with transaction.atomic():
         bill = _lock_bill(bill)
         line = BillLine.objects.create(

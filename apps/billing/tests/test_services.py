@@ -86,9 +86,19 @@ class TestFees:
         receptionist, doctor, admin = desk
         ecg = services.save_price_item(by=admin, name="ECG", price=20000)
         ecg = services.save_price_item(by=admin, item=ecg, is_active=False)
-        with pytest.raises(Invalid, match="no longer"):
+        with pytest.raises(Invalid, match="no longer") as refused:
             services.create_bill(by=receptionist, visit=new_visit(receptionist, doctor), extras=[(ecg, 1)])
+        assert list(refused.value.errors) == ["extras"]
         assert not Bill.objects.exists()
+        bill = services.create_bill(by=receptionist, visit=new_visit(receptionist, doctor))
+        # Added to a bill, the error names the charge's own fields.
+        with pytest.raises(Invalid, match="no longer") as refused:
+            services.add_charge(by=receptionist, bill=bill, price_item=ecg)
+        assert list(refused.value.errors) == ["price_item"]
+        active = services.save_price_item(by=admin, name="Dressing", price=100)
+        with pytest.raises(Invalid) as refused:
+            services.add_charge(by=receptionist, bill=bill, price_item=active, quantity=21)
+        assert list(refused.value.errors) == ["quantity"]
 
     def test_a_price_list_name_is_unique_case_insensitively(self, desk):
         _, _, admin = desk
