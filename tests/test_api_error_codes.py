@@ -64,6 +64,7 @@ ERRORS = [
     ("a medicine the patient is allergic to", "doctor", "POST", lambda w: f"/prescriptions/{w.prescription.pk}/items/", lambda w: item(w, medicine_name="Penicillin V"), 409, "allergy_conflict"),
     ("completing without a registration number", "doctor2", "POST", lambda w: f"/sessions/{w.unregistered.pk}/complete/", None, 409, "registration_missing"),
     ("stopping what is stopped", "doctor", "POST", lambda w: f"/prescriptions/{w.prescription.pk}/items/{w.stopped.pk}/stop/", lambda w: {"session": w.session.pk}, 409, "item_not_active"),
+    ("stopping what is stopped, by name", "doctor", "POST", lambda w: f"/prescriptions/{w.prescription.pk}/items/stop/", lambda w: {"session": w.session.pk, "medicine_name": w.stopped.medicine_name}, 409, "item_not_active"),
     ("completing before starting", "doctor", "POST", lambda w: f"/sessions/{w.waiting.pk}/complete/", None, 409, "session_not_started"),
     ("completing twice", "doctor", "POST", lambda w: f"/sessions/{w.visit2.sessions.get(session_number=1).pk}/complete/", None, 409, "session_not_open"),
     ("dispensing before printing", "medical_staff", "POST", lambda w: f"/pharmacy/dispense-records/{w.unprinted.pk}/dispense/", None, 409, "not_printed"),

@@ -320,8 +320,8 @@ def stop_prescription_item(
 
     Refuses: neither or both of item and medicine_name (Invalid); another hospital's
     session, or an item of another prescription (NotFound); anyone but the session's
-    doctor (PermissionDenied); a completed session (Conflict); no active item of that
-    name (Invalid); an item already stopped (Conflict). Audit: prescription.item_stop.
+    doctor (PermissionDenied); a completed session (Conflict); no item of that name
+    (Invalid); an item already stopped, named either way (ItemNotActive). Audit: prescription.item_stop.
     """
     if (item is None) == (not medicine_name):
         raise Invalid("Name the item to stop by its id or by its medicine name, not both.")
@@ -339,8 +339,10 @@ def stop_prescription_item(
         else:
             name = rules.MEDICINE_NAME.clean_field("medicine_name", medicine_name)
             item = items.filter(status=ItemStatus.ACTIVE, medicine_name__iexact=name).first()
+            if item is None and items.filter(medicine_name__iexact=name).exists():
+                raise ItemNotActive(f"{name} is already stopped.")  # the answer the same stop by id gets
             if item is None:
-                raise Invalid.on_field("medicine_name", f"No active item named {name} on this prescription.")
+                raise Invalid.on_field("medicine_name", f"No item named {name} on this prescription.")
         item.status = ItemStatus.STOPPED
         item.stopped_in_session = session
         item.stopped_at = timezone.now()

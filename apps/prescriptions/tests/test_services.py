@@ -9,7 +9,7 @@ from apps.prescriptions.selectors import get_active_items, items_active_at_end_o
 from apps.prescriptions.services import add_prescription_item, ensure_prescription, stop_prescription_item
 from apps.visits.tests.factories import VisitFactory
 from common.constants import ItemStatus, Role, SessionStatus
-from common.exceptions import Conflict, Invalid, NotFound, PermissionDenied
+from common.exceptions import Conflict, Invalid, ItemNotActive, NotFound, PermissionDenied
 from common.testing import REFUSED, run_concurrently
 
 MEDICINE = {"dosage": "500 mg", "frequency": "1-0-1", "duration": "5 days"}
@@ -118,14 +118,16 @@ class TestStopItem:
             stop_prescription_item(by=session.doctor, session=session, medicine_name="CETIRIZINE").status == "stopped"
         )
 
-    def test_stopping_what_is_already_stopped_is_refused(self, session):
+    def test_stopping_what_is_already_stopped_is_the_same_conflict_by_id_or_by_name(self, session):
         item = add(session)
         stop_prescription_item(by=session.doctor, session=session, item=item)
-        with pytest.raises(Conflict, match="already stopped"):
+        with pytest.raises(ItemNotActive, match="already stopped"):
             stop_prescription_item(by=session.doctor, session=session, item=item)
+        with pytest.raises(ItemNotActive, match="already stopped"):
+            stop_prescription_item(by=session.doctor, session=session, medicine_name=item.medicine_name.upper())
 
-    def test_stopping_a_name_with_no_active_item_is_refused(self, session):
-        with pytest.raises(Invalid, match="No active item named Ibuprofen"):
+    def test_stopping_a_name_that_is_not_on_the_prescription_is_refused(self, session):
+        with pytest.raises(Invalid, match="No item named Ibuprofen"):
             stop_prescription_item(by=session.doctor, session=session, medicine_name="Ibuprofen")
 
     @pytest.mark.parametrize("both", [True, False])
