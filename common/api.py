@@ -224,22 +224,30 @@ ERROR_RESPONSES = {
     status.HTTP_401_UNAUTHORIZED: OpenApiResponse(_DETAIL, description="No valid token or session."),
     status.HTTP_403_FORBIDDEN: OpenApiResponse(_DETAIL, description="This role or person may not do this."),
     status.HTTP_404_NOT_FOUND: OpenApiResponse(_DETAIL, description="Not found (including another hospital's)."),
+    status.HTTP_406_NOT_ACCEPTABLE: OpenApiResponse(_DETAIL, description="The Accept header asks for other than JSON."),
     status.HTTP_409_CONFLICT: OpenApiResponse(_DETAIL, description="The current state forbids it."),
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: OpenApiResponse(_DETAIL, description="The body is larger than accepted."),
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: OpenApiResponse(_DETAIL, description="The body is not JSON."),
     status.HTTP_429_TOO_MANY_REQUESTS: OpenApiResponse(_DETAIL, description="Too many failed attempts; wait."),
 }
 
 
 def api_doc(*, summary: str, response: Any = None, request: Any = None, status_code: int = 200, errors=(), **kwargs):
-    """extend_schema with the errors every authenticated endpoint can give (401, 403) plus `errors`;
-    a list (`response` with many=True) also documents 400 and 404 ("Invalid page.")."""
-    codes = [status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN, *errors]
-    if getattr(response, "many", False):
-        codes += [status.HTTP_400_BAD_REQUEST, status.HTTP_404_NOT_FOUND]  # a bad filter; a page past the end
-    responses = {status_code: response} | {code: ERROR_RESPONSES[code] for code in codes}
-    schema = extend_schema(summary=summary, request=request, responses=responses, **kwargs)
+    """extend_schema with the errors every endpoint can give plus `errors`: 400 (a query parameter it does
+    not take; for a write, a body it cannot read or a field it does not take), 401, 403, 406 (Accept), and
+    for a write 413 and 415 (common.parsers); a list (`response` with many=True) also 404 ("Invalid page.")."""
 
     def decorate(handler):
-        if request is None and handler.__name__ in ("post", "put", "patch", "delete"):
+        writes = handler.__name__ in ("post", "put", "patch", "delete")
+        codes = [status.HTTP_400_BAD_REQUEST, status.HTTP_401_UNAUTHORIZED, status.HTTP_403_FORBIDDEN]
+        codes += [status.HTTP_406_NOT_ACCEPTABLE, *errors]
+        if writes:
+            codes += [status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, status.HTTP_415_UNSUPPORTED_MEDIA_TYPE]
+        if getattr(response, "many", False):
+            codes.append(status.HTTP_404_NOT_FOUND)  # a page past the end
+        responses = {status_code: response} | {code: ERROR_RESPONSES[code] for code in dict.fromkeys(codes)}
+        schema = extend_schema(summary=summary, request=request, responses=responses, **kwargs)
+        if request is None and writes:
             # A write that documents no body takes none: fields sent to it are refused, not ignored.
             @functools.wraps(handler)
             def without_body(view, request_, *args, **kwargs_):
