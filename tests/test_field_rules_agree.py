@@ -7,6 +7,8 @@ message on the same field. The rules themselves are `common.field_rules`.
 
 import pytest
 
+from apps.hospitals.forms import HospitalForm
+from apps.hospitals.services import create_hospital
 from apps.opd.services import start_consultation
 from apps.patients.forms import PatientForm
 from apps.patients.services import create_patient
@@ -182,3 +184,26 @@ def test_a_boolean_is_not_a_number_in_the_api_or_the_service(channels, target, f
     assert channels.api(target, field, value) == "Enter a number."
     assert channels.service(target, field, value) == "Enter a number."
     assert channels.form(target, field, value) == "Enter a number."  # a form posts the text "True"
+
+
+HOSPITAL = {"max_doctors": 1, "max_receptionists": 1, "max_medical_staff": 1, "time_zone": "Asia/Kolkata"}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1, OK), (365, OK), (0, "Enter a value from 1 to 365 days."), (366, "Enter a value from 1 to 365 days.")],
+)
+def test_a_hospitals_default_validity_is_the_visits_rule_in_the_form_the_api_and_the_service(
+    api_as, super_admin, value, expected
+):
+    field = "default_visit_validity_days"
+    form = HospitalForm({**HOSPITAL, "name": "By form", field: str(value)})
+    answers = {"form": OK if form.is_valid() else form.errors[field][0]}
+    answer = api_as(super_admin).post("/api/v1/hospitals/", {**HOSPITAL, "name": "By API", field: value}, format="json")
+    answers["api"] = OK if answer.status_code == 201 else answer.json()[field][0]
+    try:
+        create_hospital(by=super_admin, **HOSPITAL, name="By service", **{field: value})
+        answers["service"] = OK
+    except Invalid as error:
+        answers["service"] = error.errors[field][0]
+    assert answers == dict.fromkeys(answers, expected)

@@ -2,11 +2,11 @@ import zoneinfo
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from common import field_rules as rules
 from common.constants import DEFAULT_TIME_ZONE
 from common.exceptions import DeletionRefused
 from common.models import NeverDeletedQuerySet
@@ -24,8 +24,9 @@ class Hospital(models.Model):
     max_doctors = models.PositiveSmallIntegerField(default=5)
     max_receptionists = models.PositiveSmallIntegerField(default=3)
     max_medical_staff = models.PositiveSmallIntegerField(default=3)
+    # A visit's validity by default: the visit's own rule (common.field_rules), defined once.
     default_visit_validity_days = models.PositiveSmallIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        default=7, validators=rules.VISIT_VALIDITY_DAYS.validators()
     )
     address = models.TextField(blank=True, max_length=500)
     phone = models.CharField(max_length=20, blank=True)
@@ -45,7 +46,7 @@ class Hospital(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), name="hospital_name_unique_ci"),
             models.CheckConstraint(
-                condition=models.Q(default_visit_validity_days__gte=1, default_visit_validity_days__lte=365),
+                condition=rules.VISIT_VALIDITY_DAYS.check("default_visit_validity_days"),
                 name="hospital_validity_days_range",
             ),
         ]

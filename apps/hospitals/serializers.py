@@ -3,9 +3,10 @@
 from rest_framework import serializers
 
 from apps.hospitals.models import Hospital
+from common import field_rules as rules
 from common.strict_input import VisibleText
 
-# Storage bounds only; the rules (0 = none allowed, validity 1–365) are the service's.
+# Storage bounds only; the rule (0 = none allowed) is the service's.
 _SMALL = {"min_value": 0, "max_value": 32767}
 
 
@@ -37,7 +38,7 @@ class HospitalInput(serializers.Serializer):
     max_doctors = serializers.IntegerField(**_SMALL)
     max_receptionists = serializers.IntegerField(**_SMALL)
     max_medical_staff = serializers.IntegerField(**_SMALL)
-    default_visit_validity_days = serializers.IntegerField(required=False, **_SMALL)
+    default_visit_validity_days = rules.VISIT_VALIDITY_DAYS.serializer_field(required=False, allow_null=False)
     address = VisibleText(required=False, allow_blank=True, max_length=500)
     phone = VisibleText(required=False, allow_blank=True, max_length=20)
     time_zone = VisibleText(required=False, max_length=64)

@@ -7,6 +7,7 @@ from apps.accounts.services import end_sessions_of_hospital
 from apps.audit.services import diff, record_event, snapshot
 from apps.hospitals.models import Hospital
 from apps.hospitals.signals import hospital_created
+from common import field_rules as rules
 from common.constants import DEFAULT_TIME_ZONE
 from common.exceptions import Invalid
 from common.permissions import can_manage_hospitals, require
@@ -26,6 +27,10 @@ DUPLICATE_NAME = "A hospital with this name already exists."
 
 
 def _save_validated(hospital: Hospital, *, update_fields: list[str] | None = None) -> None:
+    # The visit's own validity rule, with the message the form and the API give for it.
+    hospital.default_visit_validity_days = rules.VISIT_VALIDITY_DAYS.clean_field(
+        "default_visit_validity_days", hospital.default_visit_validity_days
+    )
     full_clean_or_raise(hospital)
     if Hospital.objects.filter(name__iexact=hospital.name).exclude(pk=hospital.pk).exists():
         raise Invalid.on_field("name", DUPLICATE_NAME)
