@@ -11,8 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.accounts.models import User
+from apps.accounts.tests.factories import UserFactory
 from apps.billing.services import create_bill, refund_payment, take_payment, update_billing_settings
 from apps.billing.tests.factories import new_visit
+from apps.formulary.services import load_nlem_formulary
+from apps.waitingroom.services import create_display_key
+from common.constants import Role
 from tests.browser.test_opd_day_in_browser import VIEWPORTS, Browser, clinic  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,18 +24,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # (who, page, the table's test id, a button each row offers where it is theirs to press)
 PAGES = [
     ("platform", "/hospitals/", "hospitals", "Deactivate"),
+    ("platform", "/audit/", "events", None),
     ("admin", "/staff/", "staff", "Deactivate"),
     ("admin", "/billing/cash/", "desk", None),
     ("admin", "/billing/cash/", "entries", None),
     ("desk", "/billing/cash/", "entries", None),
     ("admin", "/consultations/dashboard/", "doctors", None),
+    ("admin", "/formulary/", "formulary", None),
+    ("admin", "/displays/", "displays", "Revoke"),
+    ("admin", "/audit/", "events", None),
 ]
 
 
 @pytest.fixture
 def a_day(clinic):  # noqa: F811 (the imported fixture)
-    """A day with money in and out, so each table has rows."""
+    """A day with money in and out, a waiting-room screen and the formulary, so each table has rows."""
     admin, desk, doctor = (User.objects.get(username=name) for name in ("admin", "desk", "doc"))
+    load_nlem_formulary(hospital=clinic)
+    # Set up by a second admin with a username as long as real ones are ("admin" alone fits any column).
+    deputy = UserFactory(role=Role.HOSPITAL_ADMIN, username="meera.kulkarni", hospital=clinic)
+    create_display_key(by=deputy, name="Waiting hall TV")
     update_billing_settings(by=admin, default_consultation_fee=30000)
     first = create_bill(by=desk, visit=new_visit(desk, doctor, name="Kavita Deshmukh"))
     take_payment(by=desk, bill=first, amount=30000, mode="upi", reference="UPI 88123")
