@@ -198,9 +198,7 @@ class SessionMixin(RoleRequiredMixin, DomainErrorMixin):
                 "vitals": session.visit.vitals,
                 "history": keyset_page(
                     self.request,
-                    patient_timeline(
-                        hospital=hospital, patient=session.visit.patient, exclude_visit_id=session.visit_id
-                    ),
+                    patient_timeline(hospital=hospital, patient=session.visit.patient, before=session.visit),
                     page_size=HISTORY_PAGE_SIZE,
                 ),
             }

@@ -1,5 +1,7 @@
 """The consultation page's notes: saved as the doctor types (htmx) or by a plain post, input kept on a refusal."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -112,7 +114,12 @@ def _earlier_visits(session, count):
     from apps.prescriptions.tests.factories import PrescriptionFactory, PrescriptionItemFactory
 
     patient, hospital = session.visit.patient, session.hospital
-    for visit in VisitFactory.create_batch(count, hospital=hospital, patient=patient, doctor=session.doctor):
+    for n, visit in enumerate(
+        VisitFactory.create_batch(count, hospital=hospital, patient=patient, doctor=session.doctor)
+    ):
+        # Made before the session's own visit: the page lists only the visits made before it.
+        visit.created_at = session.visit.created_at - timedelta(days=n + 1)
+        visit.save(update_fields=["created_at"])
         PatientVitalsFactory(visit=visit)
         earlier = ConsultationSessionFactory(visit=visit, session_number=1, completed=True)
         record = ConsultationRecord.objects.create(hospital=hospital, session=earlier, history="Old notes")

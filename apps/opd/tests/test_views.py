@@ -326,3 +326,21 @@ class TestDashboard:
         with django_assert_max_num_queries(9):  # 8, plus one for the day's collections (billing)
             page = client.get(reverse("opd:dashboard")).content.decode()
         assert f'data-count="visits">{rows}<' in page
+
+
+def test_the_consultation_page_lists_only_the_visits_made_before_this_one(client, hospital, doctor):
+    # "Earlier visits": opening an older session showed the patient's later visits as earlier ones.
+    patient = PatientFactory(hospital=hospital)
+    visits = [VisitFactory(hospital=hospital, doctor=doctor, patient=patient) for _ in range(2)]
+    for visit in visits:
+        PatientVitalsFactory(visit=visit)
+    older, newer = (ConsultationSessionFactory(visit=visit, session_number=1, started=True) for visit in visits)
+    add_prescription_item(by=doctor, session=older, **MEDICINE | {"medicine_name": "Amlodipine"})
+    add_prescription_item(by=doctor, session=newer, **MEDICINE | {"medicine_name": "Telmisartan"})
+    client.force_login(doctor)
+    on_the_older = client.get(reverse("opd:session", args=[older.pk])).content.decode()
+    history = on_the_older[on_the_older.index('id="history"') :]
+    assert "Telmisartan" not in history
+    assert "No earlier visits in this hospital." in history
+    on_the_newer = client.get(reverse("opd:session", args=[newer.pk])).content.decode()
+    assert "Amlodipine" in on_the_newer[on_the_newer.index('id="history"') :]
