@@ -316,7 +316,10 @@ def queue_overview(*, hospital: Hospital) -> list:
     )
     result = list(doctors)
     for doctor in result:
-        doctor.average_minutes = round(doctor.average.total_seconds() / 60, 1) if doctor.average else None
+        # An average that rounds to 0.0 min (consultations opened and completed at once) estimates nothing:
+        # it is None, as before the first, so the desk is not shown "average 0.0 min" beside a 10-minute guess.
+        average = round(doctor.average.total_seconds() / 60, 1) if doctor.average else None
+        doctor.average_minutes = average or None
         minutes = doctor.average_minutes or DEFAULT_CONSULTATION_MINUTES
         doctor.estimated_wait_minutes = round((doctor.queue_length + doctor.in_consultation) * minutes)
     return result

@@ -5,8 +5,13 @@ import pytest
 from apps.audit.models import AuditEvent
 from apps.consultations import services as queue
 from apps.consultations.models import ReleasedToken
-from apps.consultations.selectors import get_doctor_queue, queue_overview, waiting_in_call_order
-from apps.opd.services import start_consultation
+from apps.consultations.selectors import (
+    get_doctor_queue,
+    hospital_average_minutes,
+    queue_overview,
+    waiting_in_call_order,
+)
+from apps.opd.services import complete_consultation, start_consultation
 from apps.patients.tests.factories import PatientFactory
 from apps.visits.services import create_visit_with_vitals, move_visit
 from common.exceptions import (
@@ -238,6 +243,16 @@ def test_the_overview_counts_each_doctors_queue_and_estimates_the_wait(reception
     start_consultation(by=doctor, session=first)
     overview = {d.pk: d for d in queue_overview(hospital=hospital)}
     assert (overview[doctor.pk].queue_length, overview[doctor.pk].in_consultation) == (2, 1)
+
+
+def test_an_average_that_rounds_to_nothing_is_no_average_and_the_estimate_says_so(receptionist, doctor, hospital):
+    # Started and completed within a second or two (as the demo does): "average 0.0 min" beside a 10-minute guess.
+    register(receptionist, doctor, 2)
+    first = start_consultation(by=doctor, session=queue.call_next(by=doctor))
+    complete_consultation(by=doctor, session=first)
+    [overview] = [d for d in queue_overview(hospital=hospital) if d.pk == doctor.pk]
+    assert (overview.average_minutes, overview.estimated_wait_minutes) == (None, 10)  # one waiting x 10 min
+    assert hospital_average_minutes([overview]) is None
 
 
 def test_the_overview_costs_one_query_whatever_the_doctors_and_patients(
