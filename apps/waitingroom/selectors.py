@@ -90,7 +90,8 @@ def _initials(full_name: str) -> str:
 
 
 def display_board(*, display: DisplayKey) -> dict:
-    """What the display shows, per doctor: the token called now (the latest called, also once started),
+    """What the display shows, per doctor: the token called now (the latest called that is still open, also
+    once started),
     the tokens called before it, and the next waiting in call order. Tokens only; the patient's initials
     when the hospital turned them on; never a name, a priority or anything clinical. Two queries."""
     _, sessions = _day_sessions(display)
@@ -135,7 +136,9 @@ def display_board(*, display: DisplayKey) -> dict:
             (r for r in mine if r["called_at"] and not r["no_show_at"]), key=lambda r: r["called_at"], reverse=True
         )
         waiting = [r for r in mine if r["status"] == SessionStatus.OPEN and not r["called_at"] and not r["started_at"]]
-        now = called[0] if called and (called[0]["status"] == SessionStatus.OPEN) else None
+        # The latest called token still open: once the latest is seen, an earlier call still waiting at the
+        # door is the one "now" (not "–" beside a list of called tokens mixing it with completed ones).
+        now = next((r for r in called if r["status"] == SessionStatus.OPEN), None)
         if called:
             latest = max(latest or called[0]["called_at"], called[0]["called_at"])
         board.append(
@@ -144,7 +147,7 @@ def display_board(*, display: DisplayKey) -> dict:
                 "now": token(now) | {"called_at": now["called_at"].isoformat(), "recalls": now["recall_count"]}
                 if now
                 else None,
-                "recent": [token(r) for r in (called[1:] if now else called)[:RECENT]],
+                "recent": [token(r) for r in called if r is not now][:RECENT],
                 "next": [token(r) for r in waiting[:NEXT]],
                 "waiting": len(waiting),
             }

@@ -82,6 +82,18 @@ def test_a_revoked_key_is_a_404_at_once(client, display, hospital_admin):
     assert AuditEvent.objects.filter(action="display.revoke").count() == 1
 
 
+def test_once_the_latest_call_is_seen_an_earlier_call_still_waiting_is_the_one_now(display, receptionist, doctor):
+    from apps.opd.services import complete_consultation, start_consultation
+
+    register(receptionist, doctor, 2)
+    first = queue.call_next(by=doctor)
+    second = queue.call_next(by=doctor)
+    complete_consultation(by=doctor, session=start_consultation(by=doctor, session=second))
+    [board] = display_board(display=display)["doctors"]
+    assert board["now"]["token"] == first.token_number
+    assert [entry["token"] for entry in board["recent"]] == [second.token_number]
+
+
 def test_an_unknown_key_is_a_404(client):
     assert client.get("/display/not-a-key/").status_code == 404
     assert client.get("/display/not-a-key/state/").status_code == 404
