@@ -112,21 +112,12 @@ SLOT_NAMES = {
 }
 GLYPHS = {Fraction(1, 4): "¼", Fraction(1, 2): "½", Fraction(3, 4): "¾"}
 _AMOUNT = re.compile(r"^(?:(\d{1,2})?\s*([¼½¾])|(\d{1,2})(?:\.(\d{1,2}))?|(?:(\d{1,2})\s+)?(\d)/(\d))$")
-# What NFKC (common.field_rules.normalise_text, which every text input goes through) makes of the
-# glyphs: "½" is "1⁄2" and "1½" is "11⁄2", with the fraction slash U+2044. Read back as the glyphs, so
-# "1½" stays one and a half, never eleven halves; any other fraction slash is an ordinary "/".
-_NFKC_GLYPHS = {f"{value.numerator}\u2044{value.denominator}": glyph for value, glyph in GLYPHS.items()}
-
-
-def _undo_nfkc(text: str) -> str:
-    for spelt, glyph in _NFKC_GLYPHS.items():
-        text = text.replace(spelt, glyph)
-    return text.replace("\u2044", "/")
+FRACTION_SLASH = "\u2044"  # "1⁄2": typed (or pasted) for "1/2"
 
 
 def parse_amount(text: str) -> Fraction:
     """``1``, ``½``, ``1½``, ``1/2``, ``1 1/2``, ``0.5`` -> a Fraction (no sign, no more than 2 digits)."""
-    text = _undo_nfkc(text)
+    text = text.replace(FRACTION_SLASH, "/")
     match = _AMOUNT.match(text.strip())
     if not match:
         raise DoseError(f"“{text.strip()}” is not an amount (write 1, ½ or 1/2).")

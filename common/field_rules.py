@@ -10,7 +10,7 @@ A rule's `clean(value)` is the one parser: it refuses what a person cannot have 
 `true` for a weight, text with nothing visible in it) and returns the stored form. It is
 idempotent, so a service may run it again on what a form or serializer already cleaned.
 
-Text is normalised once, here (`normalise_text`): NFKC, format characters (Unicode category Cf:
+Text is normalised once, here (`normalise_text`): NFKC (but for ¼ ½ ¾), format characters (Unicode category Cf:
 zero-width spaces, BOM, bidi controls…) and other control characters removed, white space
 collapsed. So invisible characters never make two medicines differ, and a name that is only
 invisible characters is refused naming the field. Zero-width (non-)joiners are kept between two
@@ -38,6 +38,10 @@ NOT_TEXT = "Enter text."
 # Characters no font draws that are not in category Cf (Hangul fillers, braille blank, Mongolian vowel
 # separator in old Unicode): a name made of them looks empty too.
 _BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+# Kept as typed: NFKC spells "½" as "1⁄2" and "1½" as "11⁄2" (eleven halves to a reader), and doses are
+# written with them (SPEC §10: ½-0-½), on screen and on the print.
+_FRACTIONS = frozenset("¼½¾")
+_FRACTION_SPLIT = re.compile("([¼½¾])")
 _JOINERS = frozenset("\u200c\u200d")
 
 
@@ -50,9 +54,11 @@ def _letter(char: str) -> bool:
 
 
 def normalise_text(value: str, *, multiline: bool = False) -> str:
-    """NFKC, invisible characters removed (joiners kept between two non-Latin letters), white space
+    """NFKC but for ¼ ½ ¾, invisible characters removed (joiners kept between two non-Latin letters), white space
     collapsed to single spaces (or, `multiline`, each line's trimmed, empty lines dropped) and trimmed."""
-    text = unicodedata.normalize("NFKC", value)
+    text = "".join(
+        part if part in _FRACTIONS else unicodedata.normalize("NFKC", part) for part in _FRACTION_SPLIT.split(value)
+    )
     kept = []
     for index, char in enumerate(text):
         if char in _JOINERS:

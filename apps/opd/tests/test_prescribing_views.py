@@ -175,8 +175,9 @@ def test_a_half_tablet_pattern_is_added_by_the_page_and_by_the_api_and_what_the_
             "dose_unit": "tablet", "duration_value": 5, "duration_unit": "days"}  # fmt: skip
     added = api.post(path, body, format="json")
     assert added.status_code == 201, added.json()
-    assert added.json()["dose_pattern"] == "1½-0-½"
+    assert (added.json()["dose_pattern"], added.json()["frequency"]) == ("1½-0-½", "1½-0-½")  # as it prints
     again = api.post(path, body | {"medicine_name": "Voglibose", "dose_pattern": added.json()["dose_pattern"]},
                      format="json")  # fmt: skip
     assert again.status_code == 201, again.json()
     assert sorted(PrescriptionItem.objects.values_list("dose_pattern", flat=True)) == ["1½-0-½", "1½-0-½", "½-0-½"]
+    assert sorted(PrescriptionItem.objects.values_list("frequency", flat=True)) == ["1½-0-½", "1½-0-½", "½-0-½"]
