@@ -58,7 +58,8 @@ class TokenApi(ApiView):
     @extend_schema(
         summary="Log in: issue a bearer token",
         request=TokenInput,
-        responses={status.HTTP_201_CREATED: TokenOutput} | {code: ERROR_RESPONSES[code] for code in (400, 401, 429)},
+        responses={status.HTTP_201_CREATED: TokenOutput}
+        | {code: ERROR_RESPONSES[code] for code in (400, 401, 406, 413, 415, 429)},
         auth=[],
     )
     def post(self, request):
