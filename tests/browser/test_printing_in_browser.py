@@ -84,9 +84,9 @@ def printed(me: Browser, path: str) -> bytes:
 def test_the_prescription_prints_on_one_a5_page_with_the_doctors_block(
     browser,
     live_server,
-    clinic,
-    screenshots,
-    medicines,  # noqa: F811 (pytest passes the imported fixtures by name)
+    clinic,  # noqa: F811 (the imported fixture, asked for by name)
+    screenshots,  # noqa: F811 (the imported fixture, asked for by name)
+    medicines,
 ):
     record = record_with(clinic, medicines)
     me = Browser(browser, live_server, "desktop", "pharma", screenshots)
@@ -100,9 +100,9 @@ def test_the_prescription_prints_on_one_a5_page_with_the_doctors_block(
 def test_each_medicine_is_one_roll_label_holding_all_its_lines(
     browser,
     live_server,
-    clinic,
-    screenshots,
-    medicines,  # noqa: F811 (pytest passes the imported fixtures by name)
+    clinic,  # noqa: F811 (the imported fixture, asked for by name)
+    screenshots,  # noqa: F811 (the imported fixture, asked for by name)
+    medicines,
 ):
     record = record_with(clinic, medicines)
     me = Browser(browser, live_server, "desktop", "pharma", screenshots)
@@ -122,8 +122,8 @@ def test_each_medicine_is_one_roll_label_holding_all_its_lines(
 def test_on_a_phone_the_print_views_medicines_are_blocks_with_their_instructions_in_view(
     browser,
     live_server,
-    clinic,
-    screenshots,  # noqa: F811 (pytest passes the imported fixtures by name)
+    clinic,  # noqa: F811 (the imported fixture, asked for by name)
+    screenshots,  # noqa: F811 (the imported fixture, asked for by name)
 ):
     record = record_with(clinic, 4)
     me = Browser(browser, live_server, "phone", "pharma", screenshots)
